@@ -1,0 +1,15 @@
+//! unbake finds mojibake, repairs it, and tells how it happened.
+//!
+//! ```
+//! let fixed = unbake::repair("cafÃ©", &unbake::Options::default());
+//! assert_eq!(fixed.text, "café");
+//! assert_eq!(fixed.changes[0].chain.describe(), "UTF-8 read as windows-1252");
+//! ```
+
+pub mod chains;
+pub mod codecs;
+pub mod engine;
+
+pub use chains::{Chain, Step};
+pub use codecs::Codec;
+pub use engine::{repair, Change, Family, Finding, Options, Repair};

@@ -9,6 +9,7 @@
 pub mod chains;
 pub mod codecs;
 pub mod engine;
+pub mod report;
 
 pub use chains::{Chain, Step};
 pub use codecs::Codec;

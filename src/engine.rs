@@ -112,3 +112,21 @@ pub fn repair(text: &str, _options: &Options) -> Repair {
         findings: Vec::new(),
     }
 }
+
+/// Applies a subset of a repair's changes to the input it was made from.
+/// Changes must come from one [`Repair`] of `input` (so they do not overlap);
+/// the order given does not matter. Review and plans use this to write only
+/// what a person accepted.
+pub fn apply_changes<'a>(input: &str, changes: impl IntoIterator<Item = &'a Change>) -> String {
+    let mut changes: Vec<&Change> = changes.into_iter().collect();
+    changes.sort_by_key(|c| c.span.start);
+    let mut out = String::with_capacity(input.len());
+    let mut at = 0;
+    for change in changes {
+        out.push_str(&input[at..change.span.start]);
+        out.push_str(&change.after);
+        at = change.span.end;
+    }
+    out.push_str(&input[at..]);
+    out
+}

@@ -13,4 +13,4 @@ pub mod report;
 
 pub use chains::{Chain, Step};
 pub use codecs::Codec;
-pub use engine::{repair, Change, Family, Finding, Options, Repair};
+pub use engine::{apply_changes, repair, Change, Family, Finding, Options, Repair};

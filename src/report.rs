@@ -12,7 +12,11 @@ pub struct DiffOptions {
 /// A unified diff of `before` and `after`, headed `a/{label}` and `b/{label}`
 /// so that `patch -p1` and `git apply` take it.
 pub fn unified_diff(label: &str, before: &str, after: &str, options: &DiffOptions) -> String {
-    let context = if options.context == 0 { 3 } else { options.context };
+    let context = if options.context == 0 {
+        3
+    } else {
+        options.context
+    };
     TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(context)

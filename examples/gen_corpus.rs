@@ -432,6 +432,8 @@ impl Family {
         out
     }
 
+    /// Replaces this family's directory, and only it: other directories
+    /// under `corpus/` (the clean set, hand-made families) are not ours.
     fn write(&self, root: &Path) {
         let dir = root.join(self.dir);
         if dir.exists() {
@@ -802,6 +804,8 @@ fn partial(clean: &CleanSet, rng: &mut Rng) -> Family {
             if added == n {
                 break;
             }
+            // Partial damage needs the clean context around it, so whole
+            // files are used, up to a larger bound than single sources.
             if text.len() > MAX_SOURCE_BYTES * 2 {
                 continue;
             }

@@ -499,7 +499,7 @@ fn utf8_as_cjk(clean: &CleanSet, rng: &mut Rng) -> Family {
     use Codec::*;
     let plan: &[(Codec, &[&str], usize)] = &[
         (Gbk, &["zh-hans", "zh-hant"], 4),
-        (Gbk, &["ja", "ko"], 1),
+        (Gbk, &["ja", "ko"], 2),
         (Gbk, WESTERN, 2),
         (Big5, &["zh-hant", "zh-hans", "ja", "ko"], 3),
         (Big5, WESTERN, 2),
@@ -508,7 +508,7 @@ fn utf8_as_cjk(clean: &CleanSet, rng: &mut Rng) -> Family {
         (ShiftJis, WESTERN, 1),
         (EucJp, &["ja", "zh-hans", "zh-hant", "ko"], 3),
         (EucJp, WESTERN, 1),
-        (EucKr, &["ko"], 3),
+        (EucKr, &["ko"], 4),
         (EucKr, &["zh-hans", "ja"], 1),
         (EucKr, WESTERN, 1),
     ];
@@ -548,7 +548,7 @@ fn nbsp_as_space(clean: &CleanSet, rng: &mut Rng) -> Family {
     use Codec::*;
     let mut family = Family::new("nbsp-as-space", &[Windows1252, Latin1]);
     let plan: &[(Codec, &[&str], usize)] = &[
-        (Windows1252, &["fr", "pt", "ca", "it"], 14),
+        (Windows1252, &["fr", "pt", "ca", "it"], 16),
         (Latin1, &["fr", "pt", "ca", "it"], 6),
         // Р is D0 A0 and Π is CE A0: the NBSP trap is not only French.
         (Windows1252, &["ru", "bg", "uk"], 3),
@@ -663,7 +663,7 @@ fn legacy_as_legacy(clean: &CleanSet, rng: &mut Rng) -> Family {
     );
     for &(actual, reader, langs) in plan {
         let candidates = clean.candidates(langs, rng);
-        family.add_misreads(&candidates, &[misread(actual, reader)], 4, |_| true);
+        family.add_misreads(&candidates, &[misread(actual, reader)], 5, |_| true);
     }
     family
 }
@@ -679,13 +679,13 @@ fn multi_layer(clean: &CleanSet, rng: &mut Rng) -> Family {
         (
             &[utf8_as(Windows1252), utf8_as(Windows1252)],
             &["fr", "de", "es", "pt", "sv", "pl", "cs"],
-            8,
+            9,
             200,
         ),
         (
             &[utf8_as(Latin1), utf8_as(Gbk)],
             &["fr", "de", "es", "pt", "is", "da"],
-            6,
+            7,
             120,
         ),
         (

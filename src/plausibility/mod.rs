@@ -136,7 +136,10 @@ fn build_table() -> Table {
     }
     for lead in 0xB0..=0xF4u8 {
         for trail in 0xA1..=0xFEu8 {
-            if let Some(c) = Codec::EucJp.decode_strict(&[lead, trail]).and_then(|s| s.chars().next()) {
+            if let Some(c) = Codec::EucJp
+                .decode_strict(&[lead, trail])
+                .and_then(|s| s.chars().next())
+            {
                 flags[c as usize] |= IN_JIS;
             }
         }
@@ -193,6 +196,7 @@ fn base_class(c: char) -> Class {
         | '\u{FEFF}' => Format,
         '\u{A0}' => Space,
         '’' | '”' | '»' | '›' | '…' | '–' | '—' | '\u{AD}' => SymClose,
+        '™' => SymOpen,
         'ƒ' | 'Š' | 'Œ' | 'Ž' | 'š' | 'œ' | 'ž' | 'Ÿ' => WinLetter,
         '\u{A1}'..='\u{BF}' | '×' | '÷' => SymOpen,
         '\u{C0}'..='\u{24F}' if is_common_latin(cp) => Latin,
@@ -308,6 +312,9 @@ fn script(class: Class) -> u8 {
         Arabic => 6,
         RareScript => 7,
         OtherLetter => 8,
+        // Half-width katakana is a legacy form of its own; Latin letters
+        // glued to it (`perchﾃｩ`) are Shift_JIS misreads.
+        HalfKana => 9,
         _ => 0,
     }
 }
@@ -344,7 +351,8 @@ fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
         cost += 1.0;
     }
     if a_case == LOWER && b_case == UPPER && (a != AsciiLetter || b != AsciiLetter) {
-        cost += 1.0;
+        // `ðŸ` starts every emoji misread as windows-1252.
+        cost += if b == WinLetter { 2.0 } else { 1.0 };
     }
     if (a == Box) != (b == Box)
         && !matches!(a, Space | AsciiPunct | Digit)
@@ -371,7 +379,10 @@ fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
 /// How implausible `text` is, with the characters just outside it as
 /// context (pair costs across the edges count).
 pub(crate) fn cost_in_context(before: Option<char>, text: &str, after: Option<char>) -> f32 {
-    let mut scorer = Scorer { ranking: true, ..Scorer::default() };
+    let mut scorer = Scorer {
+        ranking: true,
+        ..Scorer::default()
+    };
     if let Some(c) = before {
         scorer.push(c, false);
     }
@@ -406,6 +417,9 @@ struct Scorer {
     /// Accented Latin letters in a row.
     accented_run: u32,
     prev_flags_lack_jis: bool,
+    prev_char: char,
+    /// A symbol has followed the last letter of the current word.
+    symbol_in_word: bool,
 }
 
 impl Scorer {
@@ -425,16 +439,27 @@ impl Scorer {
             // Simplified-only Han next to kana: Chinese misread as Japanese
             // or the reverse; Japanese uses the characters of JIS X 0208.
             let (a_kana, b_kana) = (pc == Kana, class == Kana);
-            if (a_kana && is_han(class) && flags & IN_JIS == 0) || (b_kana && is_han(pc) && self.prev_flags_lack_jis) {
+            if (a_kana && is_han(class) && flags & IN_JIS == 0)
+                || (b_kana && is_han(pc) && self.prev_flags_lack_jis)
+            {
                 self.total += 1.5;
             }
         }
-        // A symbol inside a word (`zamkn¹æ`); the Catalan middle dot is the
-        // one that belongs there.
-        if let (Some((pc, _)), Some(ppc)) = (self.prev, self.prev2) {
-            if pc == SymOpen && is_letter(ppc) && is_letter(class) && c != '·' {
+        // Symbols inside a word (`zamkn¹æ`, Mac Roman's `f√ºr`); the
+        // Catalan middle dot is the one that belongs there.
+        if is_letter(class) {
+            if self.symbol_in_word && self.word_script != 0 {
                 self.total += 2.0;
             }
+            self.symbol_in_word = false;
+        } else if matches!(class, SymOpen | Symbol) && c != '·' {
+            self.symbol_in_word = self.word_script != 0;
+        }
+        // `Ã` and `Â` are the lead bytes of every Latin-1 character in
+        // UTF-8; real text never follows them with another non-ASCII
+        // character in the same word.
+        if matches!(self.prev_char, 'Ã' | 'Â') && !c.is_ascii() && class != Space {
+            self.total += 2.0;
         }
         // Letters of two alphabets in one word, even with symbols between
         // (`Za©СЁФ`).
@@ -463,6 +488,7 @@ impl Scorer {
             self.accented_run = 0;
         }
         self.prev_flags_lack_jis = is_han(class) && flags & IN_JIS == 0;
+        self.prev_char = c;
         self.prev2 = self.prev.map(|p| p.0);
         self.prev = Some((class, case));
     }
@@ -472,6 +498,7 @@ impl Scorer {
             self.total += 1.0;
         }
         self.word_script = 0;
+        self.symbol_in_word = false;
         self.word_letters = 0;
         self.word_vowels = 0;
     }
@@ -484,6 +511,19 @@ impl Scorer {
 
 fn is_letter(class: Class) -> bool {
     script(class) != 0
+}
+
+/// The number of letters in `text`, in any script.
+pub(crate) fn letters(text: &str) -> usize {
+    text.chars()
+        .filter(|&c| {
+            is_letter(class_of(c))
+                || matches!(
+                    class_of(c),
+                    HanCommon | HanKnown | HanRare | HangulCommon | HangulRare | Kana
+                )
+        })
+        .count()
 }
 
 /// Ranking cost of a character: see [`Scorer`].

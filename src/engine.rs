@@ -259,7 +259,6 @@ struct Atom {
 
 /// An accepted repair of one span, in the current text of the line.
 struct Accepted {
-    range: Range<usize>,
     found: Found,
     confidence: f32,
     evidence: String,
@@ -312,7 +311,6 @@ impl<'a> LineRepair<'a> {
     fn apply(&mut self, accepted: Vec<Accepted>) -> bool {
         let mut changed = false;
         for Accepted {
-            range,
             found,
             confidence,
             evidence,
@@ -543,14 +541,14 @@ fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
                 .cloned();
             if let Some(f) = option.or_else(|| join(line, atom, &key)) {
                 taken.push(f.span.clone());
-                members.push((atom.range.clone(), f));
+                members.push(f);
             }
         }
         let shared = match members.len() {
             1 => String::new(),
             n => format!("; the same misread explains {n} spans on this line"),
         };
-        for (range, found) in members {
+        for found in members {
             let evidence = format!(
                 "{}: implausibility {:.1} → {:.1}{}",
                 Chain::new(found.steps.clone()).describe(),
@@ -559,7 +557,6 @@ fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
                 shared
             );
             accepted.push(Accepted {
-                range,
                 found,
                 confidence,
                 evidence,
@@ -571,7 +568,7 @@ fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
                 .any(|t| a.range.start < t.end && t.start < a.range.end + 1)
         });
     }
-    accepted.sort_by_key(|a| a.range.start);
+    accepted.sort_by_key(|a| a.found.span.start);
     accepted
 }
 /// Applies a subset of a repair's changes to the input it was made from.

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::candidates::{self, Found, Granularity};
 use crate::chains::{Chain, Step, LOST_MARKERS};
+use crate::codecs::Codec;
 use crate::plausibility;
 
 /// What the engine may do.
@@ -422,7 +423,14 @@ fn atoms(line: &str, max_layers: usize) -> Vec<Atom> {
             if is_garbage(span) {
                 return None;
             }
-            let weak = span.contains(LOST_MARKERS) || line[range.end..].starts_with(' ');
+            // Legacy text read as Western leaves runs of at least two
+            // non-ASCII characters; a token without one is plain text.
+            if granularity == Granularity::Token && !has_non_ascii_pair(span) {
+                return None;
+            }
+            let weak = span.contains(LOST_MARKERS)
+                || (line[range.end..].starts_with(' ')
+                    && span.chars().next_back().is_some_and(may_lead_utf8));
             let innocent = plausibility::cost_in_context(
                 line[..range.start].chars().next_back(),
                 span,
@@ -444,6 +452,32 @@ fn atoms(line: &str, max_layers: usize) -> Vec<Atom> {
             })
         })
         .collect()
+}
+
+fn has_non_ascii_pair(span: &str) -> bool {
+    let mut prev_non_ascii = false;
+    span.chars().any(|c| {
+        let pair = prev_non_ascii && !c.is_ascii();
+        prev_non_ascii = !c.is_ascii();
+        pair
+    })
+}
+
+/// Whether `c` could be the byte that starts a UTF-8 sequence, read as one
+/// of the single-byte codecs that no-break spaces get lost through.
+fn may_lead_utf8(c: char) -> bool {
+    [
+        Codec::Windows1252,
+        Codec::Windows1250,
+        Codec::Windows1251,
+        Codec::Windows1253,
+    ]
+    .into_iter()
+    .any(|codec| {
+        codec
+            .encode(c.encode_utf8(&mut [0; 4]))
+            .is_some_and(|b| (0xC2..=0xF4).contains(&b[0]))
+    })
 }
 
 /// How `misread` would undo an atom that has no options of its own: as a

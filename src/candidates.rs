@@ -204,11 +204,26 @@ pub(crate) fn options(
         };
         Some(deepen(own, before, after, max_layers))
     };
-    if span.len() >= PARALLEL_MIN_BYTES {
-        pairs.par_iter().filter_map(try_pair).collect()
-    } else {
-        pairs.iter().filter_map(try_pair).collect()
+    // UTF-8 pairs come first. A span that decodes as valid UTF-8 into text
+    // with nothing implausible left is explained: a legacy codec could at
+    // best tie, and ties go to the earlier pair anyway.
+    let split = pairs
+        .iter()
+        .position(|(_, actual)| *actual != Codec::Utf8)
+        .unwrap_or(pairs.len());
+    let (utf8, legacy) = pairs.split_at(split);
+    let run = |pairs: &[(Codec, Codec)]| -> Vec<Found> {
+        if span.len() >= PARALLEL_MIN_BYTES {
+            pairs.par_iter().filter_map(try_pair).collect()
+        } else {
+            pairs.iter().filter_map(try_pair).collect()
+        }
+    };
+    let mut found = run(utf8);
+    if !found.iter().any(|f| f.cost == 0.0 && f.gain() > 0.0) {
+        found.extend(run(legacy));
     }
+    found
 }
 
 /// Follows a candidate down further layers while that makes it better.

@@ -415,43 +415,78 @@ impl<'a> LineRepair<'a> {
 /// granularities. Spans that cost nothing have no options of their own;
 /// they may still join a misread that the rest of the line establishes.
 fn atoms(line: &str, max_layers: usize) -> Vec<Atom> {
-    [Granularity::NonAsciiRun, Granularity::Token]
-        .into_iter()
-        .flat_map(|g| spans(line, g).map(move |r| (g, r)))
-        .filter_map(|(granularity, range)| {
-            let span = &line[range.clone()];
-            if is_garbage(span) {
-                return None;
-            }
-            // Legacy text read as Western leaves runs of at least two
-            // non-ASCII characters; a token without one is plain text.
-            if granularity == Granularity::Token && !has_non_ascii_pair(span) {
-                return None;
-            }
-            let weak = span.contains(LOST_MARKERS)
-                || (line[range.end..].starts_with(' ')
-                    && span.chars().next_back().is_some_and(may_lead_utf8));
-            let innocent = plausibility::cost_in_context(
-                line[..range.start].chars().next_back(),
-                span,
-                line[range.end..].chars().next(),
-            ) == 0.0;
-            let options: Vec<Found> = if innocent && !weak {
-                Vec::new()
-            } else {
-                candidates::options(line, range.clone(), granularity, max_layers)
-                    .into_iter()
-                    .filter(|f| f.gain() > 0.0 || (weak && f.gain() >= 0.0))
-                    .collect()
-            };
-            Some(Atom {
-                range,
-                granularity,
-                options,
-                weak: weak || innocent,
+    let mut atoms: Vec<Atom> = spans(line, Granularity::NonAsciiRun)
+        .filter_map(|r| atom(line, r, Granularity::NonAsciiRun, max_layers))
+        .collect();
+    // A token whose runs UTF-8 already explains perfectly is not legacy
+    // text read as Western; trying the legacy codecs on it is wasted work.
+    let explained: Vec<Range<usize>> = atoms
+        .iter()
+        .filter(|a| {
+            a.options.iter().any(|f| {
+                f.cost == 0.0
+                    && matches!(
+                        f.first_misread(),
+                        Step::Reinterpret {
+                            actual: Codec::Utf8,
+                            ..
+                        }
+                    )
             })
         })
-        .collect()
+        .map(|a| a.range.clone())
+        .collect();
+    let runs: Vec<Range<usize>> = atoms.iter().map(|a| a.range.clone()).collect();
+    for token in spans(line, Granularity::Token) {
+        let inside: Vec<&Range<usize>> = runs
+            .iter()
+            .filter(|r| token.start <= r.start && r.end <= token.end)
+            .collect();
+        if !inside.is_empty() && inside.iter().all(|r| explained.contains(r)) {
+            continue;
+        }
+        atoms.extend(atom(line, token, Granularity::Token, max_layers));
+    }
+    atoms
+}
+
+fn atom(
+    line: &str,
+    range: Range<usize>,
+    granularity: Granularity,
+    max_layers: usize,
+) -> Option<Atom> {
+    let span = &line[range.clone()];
+    if is_garbage(span) {
+        return None;
+    }
+    // Legacy text read as Western leaves runs of at least two non-ASCII
+    // characters; a token without one is plain text.
+    if granularity == Granularity::Token && !has_non_ascii_pair(span) {
+        return None;
+    }
+    let weak = span.contains(LOST_MARKERS)
+        || (line[range.end..].starts_with(' ')
+            && span.chars().next_back().is_some_and(may_lead_utf8));
+    let innocent = plausibility::cost_in_context(
+        line[..range.start].chars().next_back(),
+        span,
+        line[range.end..].chars().next(),
+    ) == 0.0;
+    let options: Vec<Found> = if innocent && !weak {
+        Vec::new()
+    } else {
+        candidates::options(line, range.clone(), granularity, max_layers)
+            .into_iter()
+            .filter(|f| f.gain() > 0.0 || (weak && f.gain() >= 0.0))
+            .collect()
+    };
+    Some(Atom {
+        range,
+        granularity,
+        options,
+        weak: weak || innocent,
+    })
 }
 
 fn has_non_ascii_pair(span: &str) -> bool {

@@ -237,8 +237,8 @@ mod tests {
                     changed: true
                 },
                 Segment {
-                    old: 7..14,
-                    new: 5..12,
+                    old: 7..15,
+                    new: 5..13,
                     changed: false
                 },
             ]

@@ -9,6 +9,7 @@
 pub mod chains;
 pub mod codecs;
 pub mod engine;
+pub mod plan;
 pub mod report;
 
 pub use chains::{Chain, Step};

@@ -11,6 +11,7 @@ pub mod codecs;
 pub mod engine;
 pub mod plan;
 pub mod report;
+pub mod review;
 
 pub use chains::{Chain, Step};
 pub use codecs::Codec;

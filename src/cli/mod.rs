@@ -1,0 +1,47 @@
+//! Command-line definitions and the commands behind them.
+//!
+//! Each subcommand lives in its own file with its own clap `Args`, so that
+//! commands can be added without touching each other. Commands return an
+//! [`Outcome`] and never exit themselves: main maps the outcome to the exit
+//! code, which scripts and CI rely on.
+
+mod repair;
+
+use clap::{Parser, Subcommand};
+
+/// Find and repair mojibake, and tell how it happened.
+#[derive(Debug, Parser)]
+#[command(name = "unbake", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Repair mojibake in files (in place), on stdin, or in JSON Lines.
+    Repair(repair::RepairArgs),
+}
+
+/// What a command found, as the exit code says it: ruff and ripgrep taught
+/// scripts to tell "found something" from "failed".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Nothing to change, or the changes were written.
+    Clean = 0,
+    /// Changes found where the user asked only to look (`--check`, `--diff`).
+    Found = 1,
+    /// At least one file or input could not be handled.
+    Error = 2,
+}
+
+pub fn run(cli: Cli) -> Outcome {
+    match cli.command {
+        Command::Repair(args) => repair::run(args),
+    }
+}
+
+/// Prints an error the way ripgrep does: program, what, where.
+pub(crate) fn error(message: impl std::fmt::Display) {
+    eprintln!("unbake: {message}");
+}

@@ -5,7 +5,10 @@
 //! [`Outcome`] and never exit themselves: main maps the outcome to the exit
 //! code, which scripts and CI rely on.
 
+mod apply_plan;
 mod repair;
+mod review;
+mod review_io;
 
 use clap::{Parser, Subcommand};
 
@@ -21,6 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Repair mojibake in files (in place), on stdin, or in JSON Lines.
     Repair(repair::RepairArgs),
+    /// Accept or reject each repair at a terminal, then write the accepted ones.
+    Review(review::ReviewArgs),
 }
 
 /// What a command found, as the exit code says it: ruff and ripgrep taught
@@ -38,6 +43,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Repair(args) => repair::run(args),
+        Command::Review(args) => review::run(args),
     }
 }
 

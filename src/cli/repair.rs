@@ -47,9 +47,17 @@ pub struct RepairArgs {
     /// Walk into hidden files and directories too.
     #[arg(long)]
     pub hidden: bool,
+
+    /// Apply exactly the repairs recorded by `unbake review --save-plan`,
+    /// refusing every file if any has changed since the review.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "check", "diff", "jsonl"])]
+    pub apply_plan: Option<PathBuf>,
 }
 
 pub fn run(args: RepairArgs) -> Outcome {
+    if let Some(plan) = &args.apply_plan {
+        return super::apply_plan::run(plan);
+    }
     let options = unbake::Options::default().zh_to_simplified(args.zh_to_simplified);
     let mut input = Vec::new();
     if let Err(e) = io::stdin().read_to_end(&mut input) {

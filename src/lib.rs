@@ -6,10 +6,12 @@
 //! assert_eq!(fixed.changes[0].chain.describe(), "UTF-8 read as windows-1252");
 //! ```
 
+mod candidates;
 pub mod chains;
 pub mod codecs;
 pub mod engine;
 pub mod plan;
+pub mod plausibility;
 pub mod report;
 pub mod review;
 

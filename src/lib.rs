@@ -9,6 +9,8 @@
 pub mod chains;
 pub mod codecs;
 pub mod engine;
+pub mod fileio;
+pub mod jsonl;
 pub mod report;
 
 pub use chains::{Chain, Step};

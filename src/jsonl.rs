@@ -115,7 +115,8 @@ fn repair_line(line: &[u8], options: &JsonlOptions) -> Line {
     .deserialize(&mut de)
     .and_then(|raw| de.end().map(|()| raw))
     {
-        Err(e) => return Line::PassedThrough(format!("not a JSON object ({e})")),
+        Err(e) if e.is_data() => return Line::PassedThrough("not a JSON object".to_string()),
+        Err(e) => return Line::PassedThrough(format!("not valid JSON ({e})")),
         Ok(None) => return Line::PassedThrough(format!("no field \"{}\"", options.field)),
         Ok(Some(raw)) => raw,
     };

@@ -4,9 +4,12 @@
 
 use std::ops::Range;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::chains::Chain;
+use crate::candidates::{self, Found, Granularity};
+use crate::chains::{Chain, Step, LOST_MARKERS};
+use crate::plausibility;
 
 /// What the engine may do.
 #[derive(Clone, Debug)]
@@ -104,15 +107,471 @@ impl Repair {
     }
 }
 
-/// Repairs `text`.
-pub fn repair(text: &str, _options: &Options) -> Repair {
+/// Repairs `text`: every span that a wrong-decode chain explains clearly
+/// better than the text itself is undone; everything else comes back byte
+/// for byte.
+pub fn repair(text: &str, options: &Options) -> Repair {
+    let mut changes = Vec::new();
+    let mut findings = garbage_findings(text);
+    if !text.is_ascii() {
+        if text.len() >= PARALLEL_MIN_BYTES {
+            // Repairs never cross a line, so chunks split at newlines are
+            // independent.
+            let results: Vec<(Vec<Change>, Vec<Finding>)> =
+                line_aligned_chunks(text, PARALLEL_CHUNK_BYTES)
+                    .into_par_iter()
+                    .map(|(base, chunk)| {
+                        let (mut c, mut f) = (Vec::new(), Vec::new());
+                        repair_lines(chunk, base, options, &mut c, &mut f);
+                        (c, f)
+                    })
+                    .collect();
+            for (c, f) in results {
+                changes.extend(c);
+                findings.extend(f);
+            }
+        } else {
+            repair_lines(text, 0, options, &mut changes, &mut findings);
+        }
+    }
+    findings.sort_by_key(|f| f.span.start);
+    let text = if changes.is_empty() {
+        text.to_string()
+    } else {
+        apply_changes(text, &changes)
+    };
     Repair {
-        text: text.to_string(),
-        changes: Vec::new(),
-        findings: Vec::new(),
+        text,
+        changes,
+        findings,
     }
 }
 
+/// Texts at least this long are repaired in parallel chunks.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+const PARALLEL_CHUNK_BYTES: usize = 256 << 10;
+
+fn line_aligned_chunks(text: &str, size: usize) -> Vec<(usize, &str)> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + size).min(text.len());
+        if end < text.len() {
+            end = match text.as_bytes()[end..].iter().position(|&b| b == b'\n') {
+                Some(i) => end + i + 1,
+                None => text.len(),
+            };
+        }
+        chunks.push((start, &text[start..end]));
+        start = end;
+    }
+    chunks
+}
+
+fn repair_lines(
+    text: &str,
+    base: usize,
+    options: &Options,
+    changes: &mut Vec<Change>,
+    findings: &mut Vec<Finding>,
+) {
+    let mut offset = base;
+    for line in text.split_inclusive('\n') {
+        if !line.is_ascii() && !plausibility::is_unremarkable(line) {
+            LineRepair::new(line)
+                .run(options)
+                .emit(offset, changes, findings);
+        }
+        offset += line.len();
+    }
+}
+
+/// Patterns that are damage but carry no trace of the text they replaced.
+const GARBAGE: [(&str, Family, &str); 3] = [
+    ("锟斤拷", Family::ReplacementGarbage, "U+FFFD replacement characters whose UTF-8 bytes were read as GBK; the original text is gone"),
+    ("烫烫", Family::UninitialisedMemory, "bytes 0xCC (uninitialised stack memory) shown as GBK; there was never text here"),
+    ("屯屯", Family::UninitialisedMemory, "bytes 0xCD (uninitialised heap memory) shown as GBK; there was never text here"),
+];
+
+fn garbage_findings(text: &str) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if text.is_ascii() {
+        return findings;
+    }
+    for (pattern, family, detail) in GARBAGE {
+        let unit = pattern.chars().next().map_or(3, char::len_utf8);
+        let mut at = 0;
+        while let Some(i) = text[at..].find(pattern) {
+            let start = at + i;
+            // Extend over the whole repetition, counting it as one finding.
+            let mut end = start + pattern.len();
+            while text[end..].starts_with(pattern)
+                || (unit == pattern.len() / 2 && text[end..].starts_with(&pattern[..unit]))
+            {
+                end += if text[end..].starts_with(pattern) {
+                    pattern.len()
+                } else {
+                    unit
+                };
+            }
+            findings.push(Finding {
+                span: start..end,
+                family,
+                detail: detail.to_string(),
+            });
+            at = end;
+        }
+    }
+    findings
+}
+
+fn is_garbage(span: &str) -> bool {
+    GARBAGE.iter().any(|(p, _, _)| span.contains(p))
+}
+
+/// A line being repaired, as segments that tile it: untouched text, and
+/// spans with the steps applied to them so far.
+struct LineRepair<'a> {
+    line: &'a str,
+    segments: Vec<Segment>,
+}
+
+struct Segment {
+    /// Byte range in the original line.
+    src: Range<usize>,
+    text: String,
+    steps: Vec<Step>,
+    confidence: f32,
+    evidence: Vec<String>,
+}
+
+/// A span of the line and the ways it could be undone.
+struct Atom {
+    range: Range<usize>,
+    granularity: Granularity,
+    options: Vec<Found>,
+    /// Lost bytes and no-break spaces turned into spaces leave spans that
+    /// look innocent on their own (`Ã?`, `Ã `), and a short span may look
+    /// like real text (`¹`, `êœ`); such spans are repaired only alongside
+    /// spans that show the same misread clearly.
+    weak: bool,
+}
+
+/// An accepted repair of one span, in the current text of the line.
+struct Accepted {
+    range: Range<usize>,
+    found: Found,
+    confidence: f32,
+    evidence: String,
+}
+
+/// A chain must make the spans it explains on a line this much more
+/// plausible in total before it is applied. The cost of two misread
+/// characters like `Ã©` is 2.5, so a single such pair is enough, while
+/// anything that merely looks a little unusual is not.
+const MIN_GAIN: f32 = 2.0;
+
+/// Passes over a line: a second pass catches spans damaged differently
+/// from the rest of the line.
+const PASSES: usize = 2;
+
+impl<'a> LineRepair<'a> {
+    fn new(line: &'a str) -> Self {
+        let whole = Segment {
+            src: 0..line.len(),
+            text: line.to_string(),
+            steps: Vec::new(),
+            confidence: 1.0,
+            evidence: Vec::new(),
+        };
+        LineRepair {
+            line,
+            segments: vec![whole],
+        }
+    }
+
+    fn current(&self) -> String {
+        self.segments.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    fn run(mut self, options: &Options) -> Self {
+        for _ in 0..PASSES {
+            let current = self.current();
+            if plausibility::is_unremarkable(&current) {
+                break;
+            }
+            let accepted = choose(&current, atoms(&current, options.max_layers));
+            if accepted.is_empty() || !self.apply(accepted) {
+                break;
+            }
+        }
+        self
+    }
+
+    /// Applies accepted repairs; returns whether anything changed.
+    fn apply(&mut self, accepted: Vec<Accepted>) -> bool {
+        let mut changed = false;
+        for Accepted {
+            range,
+            found,
+            confidence,
+            evidence,
+        } in accepted.into_iter().rev()
+        {
+            let range = range.start..range.end + found.extra;
+            // Locate the segment that holds the range.
+            let mut at = 0;
+            let Some(index) = self.segments.iter().position(|s| {
+                let start = at;
+                at += s.text.len();
+                start <= range.start && range.end <= at
+            }) else {
+                continue;
+            };
+            let seg_start: usize = self.segments[..index].iter().map(|s| s.text.len()).sum();
+            let seg = &mut self.segments[index];
+            if !seg.steps.is_empty() {
+                // A repaired span takes further steps only as a whole, so
+                // its chain still replays from its original text.
+                if range.start != seg_start || range.end != seg_start + seg.text.len() {
+                    continue;
+                }
+                seg.steps.extend(found.steps);
+                seg.text = found.text;
+                seg.confidence = seg.confidence.min(confidence);
+                seg.evidence.push(evidence);
+                changed = true;
+                continue;
+            }
+            // Untouched text maps one to one onto the original line.
+            let local = range.start - seg_start..range.end - seg_start;
+            let src = seg.src.start + local.start..seg.src.start + local.end;
+            let head = Segment {
+                src: seg.src.start..src.start,
+                text: seg.text[..local.start].to_string(),
+                steps: Vec::new(),
+                confidence: 1.0,
+                evidence: Vec::new(),
+            };
+            let tail = Segment {
+                src: src.end..seg.src.end,
+                text: seg.text[local.end..].to_string(),
+                steps: Vec::new(),
+                confidence: 1.0,
+                evidence: Vec::new(),
+            };
+            let mid = Segment {
+                src,
+                text: found.text,
+                steps: found.steps,
+                confidence,
+                evidence: vec![evidence],
+            };
+            self.segments.splice(
+                index..=index,
+                [head, mid, tail]
+                    .into_iter()
+                    .filter(|s| !s.src.is_empty() || !s.steps.is_empty()),
+            );
+            changed = true;
+        }
+        changed
+    }
+
+    fn emit(self, base: usize, changes: &mut Vec<Change>, findings: &mut Vec<Finding>) {
+        for seg in self.segments.into_iter().filter(|s| !s.steps.is_empty()) {
+            let before = &self.line[seg.src.clone()];
+            let span = base + seg.src.start..base + seg.src.end;
+            let lost = seg
+                .text
+                .matches('\u{FFFD}')
+                .count()
+                .saturating_sub(before.matches('\u{FFFD}').count());
+            if lost > 0 {
+                let detail = format!(
+                    "{lost} character{} lost: bytes were replaced by '?' or U+FFFD before this text was misread, so {} shown as U+FFFD",
+                    if lost == 1 { "" } else { "s" },
+                    if lost == 1 { "it is" } else { "they are" }
+                );
+                findings.push(Finding {
+                    span: span.clone(),
+                    family: Family::LostBytes,
+                    detail,
+                });
+            }
+            changes.push(Change {
+                span,
+                before: before.to_string(),
+                after: seg.text,
+                family: Family::Mojibake,
+                chain: Chain::new(seg.steps),
+                confidence: (seg.confidence * 100.0).round() / 100.0,
+                evidence: seg.evidence.join("; "),
+            });
+        }
+    }
+}
+
+/// Every span of the line that some chain could undo, at both
+/// granularities. Spans that cost nothing have no options of their own;
+/// they may still join a misread that the rest of the line establishes.
+fn atoms(line: &str, max_layers: usize) -> Vec<Atom> {
+    [Granularity::NonAsciiRun, Granularity::Token]
+        .into_iter()
+        .flat_map(|g| spans(line, g).map(move |r| (g, r)))
+        .filter_map(|(granularity, range)| {
+            let span = &line[range.clone()];
+            if is_garbage(span) {
+                return None;
+            }
+            let weak = span.contains(LOST_MARKERS) || line[range.end..].starts_with(' ');
+            let innocent = plausibility::cost_in_context(
+                line[..range.start].chars().next_back(),
+                span,
+                line[range.end..].chars().next(),
+            ) == 0.0;
+            let options: Vec<Found> = if innocent && !weak {
+                Vec::new()
+            } else {
+                candidates::options(line, range.clone(), granularity, max_layers)
+                    .into_iter()
+                    .filter(|f| f.gain() > 0.0 || (weak && f.gain() >= 0.0))
+                    .collect()
+            };
+            Some(Atom {
+                range,
+                granularity,
+                options,
+                weak: weak || innocent,
+            })
+        })
+        .collect()
+}
+
+/// How `misread` would undo an atom that has no options of its own: as a
+/// single step, and only if that makes the span no less plausible.
+fn join(line: &str, atom: &Atom, misread: &Step) -> Option<Found> {
+    if candidates::granularity_of(misread) != atom.granularity || !atom.options.is_empty() {
+        return None;
+    }
+    let span = &line[atom.range.clone()];
+    let text = misread
+        .apply(span)
+        .filter(|t| t != span && !t.contains('\u{FFFD}'))?;
+    let before = line[..atom.range.start].chars().next_back();
+    let after = line[atom.range.end..].chars().next();
+    let found = Found {
+        cost: plausibility::cost_in_context(before, &text, after),
+        original_cost: plausibility::cost_in_context(before, span, after),
+        steps: vec![misread.clone()],
+        text,
+        extra: 0,
+    };
+    (found.gain() >= 0.0).then_some(found)
+}
+
+/// Spans of the line at a granularity: runs of non-ASCII characters (with
+/// any `?` standing among or after them, which may be a lost byte), or
+/// whitespace-separated tokens that contain non-ASCII characters.
+fn spans(line: &str, granularity: Granularity) -> impl Iterator<Item = Range<usize>> + '_ {
+    let inside = move |c: char| match granularity {
+        Granularity::NonAsciiRun => !c.is_ascii() || c == '?',
+        Granularity::Token => !c.is_ascii_whitespace(),
+    };
+    let mut chars = line.char_indices().peekable();
+    std::iter::from_fn(move || loop {
+        let (start, c) = chars.next()?;
+        if !inside(c) {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some((i, c)) = chars.next_if(|&(_, c)| inside(c)) {
+            end = i + c.len_utf8();
+        }
+        if !line[start..end].is_ascii() {
+            return Some(start..end);
+        }
+    })
+}
+
+/// Chooses repairs for a line. The misread that explains the most, summed
+/// over all the spans it repairs, is taken first: one story that explains
+/// several spans of a line is stronger evidence than any of them alone, and
+/// it keeps a short span from being explained by an accident of some other
+/// codec. Then the next, over the spans left, until none gains enough.
+fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
+    let mut accepted = Vec::new();
+    loop {
+        // Total gain per misread, over the spans where it gains.
+        let mut totals: Vec<(Step, f32, f32, f32, usize)> = Vec::new();
+        for atom in &atoms {
+            for f in atom.options.iter().filter(|f| f.gain() > 0.0) {
+                let key = f.first_misread();
+                match totals.iter_mut().find(|t| t.0 == *key) {
+                    Some(t) => {
+                        t.1 += f.gain();
+                        t.2 += f.original_cost;
+                        t.3 += f.cost;
+                        t.4 += 1;
+                    }
+                    None => totals.push((key.clone(), f.gain(), f.original_cost, f.cost, 1)),
+                }
+            }
+        }
+        // The repaired spans must also be plausible in themselves, not just
+        // less implausible than the damage.
+        let best = totals
+            .into_iter()
+            .filter(|t| t.1 >= MIN_GAIN && t.3 <= 0.5 * t.2)
+            .fold(None::<(Step, f32, f32, f32, usize)>, |best, t| match best {
+                Some(b) if b.1 + 1e-4 >= t.1 => Some(b),
+                _ => Some(t),
+            });
+        let Some((key, gain, _, _, _)) = best else {
+            break;
+        };
+        let confidence = (gain / (gain + MIN_GAIN)).min(0.99);
+        let mut taken: Vec<Range<usize>> = Vec::new();
+        let mut members = Vec::new();
+        for atom in &atoms {
+            let option = atom
+                .options
+                .iter()
+                .find(|f| f.first_misread() == &key && (f.gain() > 0.0 || atom.weak))
+                .cloned();
+            if let Some(f) = option.or_else(|| join(line, atom, &key)) {
+                members.push((atom.range.clone(), f.clone()));
+                taken.push(atom.range.start..atom.range.end + f.extra);
+            }
+        }
+        let shared = match members.len() {
+            1 => String::new(),
+            n => format!("; the same misread explains {n} spans on this line"),
+        };
+        for (range, found) in members {
+            let evidence = format!(
+                "{}: implausibility {:.1} → {:.1}{}",
+                Chain::new(found.steps.clone()).describe(),
+                found.original_cost,
+                found.cost,
+                shared
+            );
+            accepted.push(Accepted {
+                range,
+                found,
+                confidence,
+                evidence,
+            });
+        }
+        atoms.retain(|a| {
+            !taken
+                .iter()
+                .any(|t| a.range.start < t.end && t.start < a.range.end + 1)
+        });
+    }
+    accepted.sort_by_key(|a| a.range.start);
+    accepted
+}
 /// Applies a subset of a repair's changes to the input it was made from.
 /// Changes must come from one [`Repair`] of `input` (so they do not overlap);
 /// the order given does not matter. Review and plans use this to write only
@@ -129,4 +588,90 @@ pub fn apply_changes<'a>(input: &str, changes: impl IntoIterator<Item = &'a Chan
     }
     out.push_str(&input[at..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(text: &str) -> String {
+        repair(text, &Options::default()).text
+    }
+
+    #[test]
+    fn repairs_the_classic_families() {
+        for (bad, good) in [
+            ("cafÃ©", "café"),
+            ("Ã©tÃ© Ã  Paris", "été à Paris"),
+            ("cafÃƒÂ©", "café"),
+            ("鍙傛暟", "参数"),
+            ("縺薙ｓ縺ｫ縺｡縺ｯ", "こんにちは"),
+            ("Ó¡Ë¢Çé¿ö", "印刷情况"),
+            ("Robin Fran脙搂ois", "Robin François"),
+            ("РџСЂРёРІРµС‚ РјРёСЂ", "Привет мир"),
+            ("Za¿ó³æ gêœl¹ jaŸñ", "Zażółć gęślą jaźń"),
+        ] {
+            assert_eq!(fixed(bad), good, "{bad}");
+        }
+    }
+
+    #[test]
+    fn leaves_lookalikes_alone() {
+        for text in [
+            "NÃO É POSSÍVEL",
+            "CAFÉ Â LA CARTE",
+            "Ðóra Þórsdóttir",
+            "výší",
+            "VÝŠE",
+            "Fuß”",
+            "CAFÉ…",
+        ] {
+            let r = repair(text, &Options::default());
+            assert!(r.is_unchanged(), "{text} became {}", r.text);
+        }
+    }
+
+    #[test]
+    fn repairs_only_the_damaged_span() {
+        let text = "naïve line\nsecond: Ã©tÃ©\nthird: été\n";
+        let r = repair(text, &Options::default());
+        assert_eq!(r.text, "naïve line\nsecond: été\nthird: été\n");
+        for c in &r.changes {
+            assert_eq!(&text[c.span.clone()], c.before);
+            assert_eq!(c.chain.apply(&c.before).as_deref(), Some(c.after.as_str()));
+        }
+    }
+
+    #[test]
+    fn lost_bytes_are_reported_not_invented() {
+        let r = repair("Ã€ bientÃ´t, Ã§a va? Ã?a", &Options::default());
+        assert_eq!(r.text, "À bientôt, ça va? \u{FFFD}a");
+        assert!(r.findings.iter().any(|f| f.family == Family::LostBytes));
+    }
+
+    #[test]
+    fn garbage_is_reported_not_fixed() {
+        for (text, family) in [
+            ("锟斤拷锟斤拷", Family::ReplacementGarbage),
+            ("烫烫烫烫", Family::UninitialisedMemory),
+        ] {
+            let r = repair(text, &Options::default());
+            assert!(r.is_unchanged());
+            assert_eq!(r.findings.len(), 1);
+            assert_eq!(r.findings[0].family, family);
+        }
+    }
+
+    #[test]
+    fn large_texts_are_repaired_in_chunks_with_the_same_result() {
+        let line = "clean line with naïve text\nbroken: Ã©tÃ©\n";
+        let text = line.repeat(PARALLEL_MIN_BYTES / line.len() + 10);
+        let r = repair(&text, &Options::default());
+        assert_eq!(
+            r.text,
+            "clean line with naïve text\nbroken: été\n"
+                .repeat(PARALLEL_MIN_BYTES / line.len() + 10)
+        );
+        assert_eq!(apply_changes(&text, &r.changes), r.text);
+    }
 }

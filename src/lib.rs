@@ -6,11 +6,13 @@
 //! assert_eq!(fixed.changes[0].chain.describe(), "UTF-8 read as windows-1252");
 //! ```
 
+mod candidates;
 pub mod chains;
 pub mod codecs;
 pub mod engine;
 pub mod fileio;
 pub mod jsonl;
+pub mod plausibility;
 pub mod report;
 
 pub use chains::{Chain, Step};

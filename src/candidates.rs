@@ -1,0 +1,282 @@
+//! Candidate chains for one suspect span, and the search for the best.
+//!
+//! A span's characters say which codecs could have produced them: a codec
+//! that cannot encode a character did not produce it. For each codec that
+//! can, the span is encoded back to bytes and decoded with each codec the
+//! bytes could really have been in; a decode that fails rules the pair out.
+//! Most pairs die at once (a random byte string is rarely valid UTF-8), so
+//! trying them all is cheap, and the survivors are ranked by plausibility.
+//!
+//! Layers: text damaged twice has to be undone twice, and the half-undone
+//! text is often not much more plausible than the damage (`脙搂` → `Ã§` →
+//! `ç`). So a candidate is ranked by the best result it leads to within the
+//! layer budget, not by its own result: the search looks ahead.
+
+use rayon::prelude::*;
+use std::sync::OnceLock;
+
+use crate::chains::{Step, LOST_MARKERS};
+use crate::codecs::Codec;
+use crate::plausibility::cost_in_context;
+
+/// What the misread bytes really were, for the two granularities of span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Granularity {
+    /// UTF-8 or a single-byte codec: ASCII bytes are never part of a
+    /// character's sequence, so each run of non-ASCII text stands alone.
+    NonAsciiRun,
+    /// A multi-byte legacy codec (GBK, Big5, Shift_JIS, EUC): trail bytes
+    /// can be ASCII letters and punctuation, so spans are whole
+    /// whitespace-separated tokens.
+    Token,
+}
+
+const CJK_MULTI_BYTE: [Codec; 5] = [
+    Codec::Gbk,
+    Codec::Big5,
+    Codec::ShiftJis,
+    Codec::EucJp,
+    Codec::EucKr,
+];
+
+/// Western codecs that legacy text is typically misread through.
+const WESTERN_READERS: [Codec; 4] = [
+    Codec::Windows1252,
+    Codec::Latin1,
+    Codec::Ibm850,
+    Codec::Windows1250,
+];
+
+/// Single-byte legacy codecs whose text shows up misread.
+const SINGLE_BYTE_ORIGINS: [Codec; 8] = [
+    Codec::Windows1252,
+    Codec::Windows1250,
+    Codec::Windows1251,
+    Codec::Windows1253,
+    Codec::Windows1255,
+    Codec::Windows1256,
+    Codec::Windows1257,
+    Codec::Koi8R,
+];
+
+/// (read_as, actual) pairs tried on a span first, in tie-break order.
+fn first_level(granularity: Granularity) -> &'static [(Codec, Codec)] {
+    static RUNS: OnceLock<Vec<(Codec, Codec)>> = OnceLock::new();
+    static TOKENS: OnceLock<Vec<(Codec, Codec)>> = OnceLock::new();
+    match granularity {
+        Granularity::NonAsciiRun => RUNS.get_or_init(|| {
+            let mut pairs = inner_level().to_vec();
+            for actual in SINGLE_BYTE_ORIGINS {
+                let readers = WESTERN_READERS
+                    .iter()
+                    .chain(&[Codec::Windows1251, Codec::Koi8R]);
+                for &read_as in readers {
+                    if read_as != actual {
+                        pairs.push((read_as, actual));
+                    }
+                }
+            }
+            pairs
+        }),
+        Granularity::Token => TOKENS.get_or_init(|| {
+            let mut pairs = Vec::new();
+            for actual in CJK_MULTI_BYTE {
+                for &read_as in WESTERN_READERS.iter().chain(&CJK_MULTI_BYTE) {
+                    if read_as != actual {
+                        pairs.push((read_as, actual));
+                    }
+                }
+            }
+            pairs
+        }),
+    }
+}
+
+/// Pairs tried on the result of an earlier undo step: the outer layers of
+/// real multi-layer damage are UTF-8 misreads.
+fn inner_level() -> &'static [(Codec, Codec)] {
+    static PAIRS: OnceLock<Vec<(Codec, Codec)>> = OnceLock::new();
+    PAIRS.get_or_init(|| {
+        Codec::ALL
+            .iter()
+            .filter(|c| **c != Codec::Utf8)
+            .map(|&read_as| (read_as, Codec::Utf8))
+            .collect()
+    })
+}
+
+/// One way to undo a span.
+#[derive(Clone, Debug)]
+pub(crate) struct Found {
+    pub steps: Vec<Step>,
+    pub text: String,
+    pub cost: f32,
+    /// The cost of the original text this replaces, in the same context.
+    pub original_cost: f32,
+    /// Bytes of the line after the span that the repair also consumes (a
+    /// space that was a no-break space).
+    pub extra: usize,
+}
+
+/// Spans at least this long evaluate their candidates on several threads.
+const PARALLEL_MIN_BYTES: usize = 256;
+
+/// Every way to undo `line[range]`: one result per first-level pair that
+/// applies, each followed down further layers as far as that helps.
+pub(crate) fn options(
+    line: &str,
+    range: std::ops::Range<usize>,
+    granularity: Granularity,
+    max_layers: usize,
+) -> Vec<Found> {
+    let span = &line[range.clone()];
+    let before = line[..range.start].chars().next_back();
+    let has_cjk = span.chars().any(is_cjk_like);
+    let try_pair = |&(read_as, actual): &(Codec, Codec)| -> Option<Found> {
+        // Single-byte codecs have no CJK characters, and CJK codecs turn
+        // misread bytes into CJK characters.
+        if read_as.is_single_byte() == has_cjk {
+            return None;
+        }
+        let step = Step::Reinterpret { read_as, actual };
+        let (steps, text, extra) = match step.apply(span) {
+            Some(text) if is_new_text(span, &text) => (vec![step], text, 0),
+            Some(_) => return None,
+            None => nbsp_variant(line, &range, read_as, actual)?,
+        };
+        let after = line[range.end + extra..].chars().next();
+        let original_cost = cost_in_context(before, &line[range.start..range.end + extra], after);
+        let own = Found {
+            cost: cost_in_context(before, &text, after),
+            original_cost,
+            steps,
+            text,
+            extra,
+        };
+        Some(deepen(own, before, after, max_layers))
+    };
+    let pairs = first_level(granularity);
+    if span.len() >= PARALLEL_MIN_BYTES {
+        pairs.par_iter().filter_map(try_pair).collect()
+    } else {
+        pairs.iter().filter_map(try_pair).collect()
+    }
+}
+
+/// Follows a candidate down further layers while that makes it better.
+///
+/// Only text that came out of a UTF-8 decode is followed: an outer layer
+/// is a misread of UTF-8 bytes, and text that was produced by decoding a
+/// legacy codec was not (in practice) UTF-8-encoded mojibake before.
+fn deepen(found: Found, before: Option<char>, after: Option<char>, max_layers: usize) -> Found {
+    let from_utf8 = matches!(
+        found.steps.last(),
+        Some(Step::Reinterpret {
+            actual: Codec::Utf8,
+            ..
+        })
+    );
+    if !from_utf8 || found.steps.len() >= max_layers || found.cost == 0.0 || found.text.is_ascii() {
+        return found;
+    }
+    let deeper = inner_level().iter().filter_map(|&(read_as, actual)| {
+        let step = Step::Reinterpret { read_as, actual };
+        let text = step
+            .apply(&found.text)
+            .filter(|t| is_new_text(&found.text, t))?;
+        let mut steps = found.steps.clone();
+        steps.push(step);
+        let next = Found {
+            cost: cost_in_context(before, &text, after),
+            steps,
+            text,
+            ..found.clone()
+        };
+        Some(deepen(next, before, after, max_layers))
+    });
+    pick(deeper.chain(std::iter::once(found.clone()))).unwrap_or(found)
+}
+
+impl Found {
+    pub fn gain(&self) -> f32 {
+        self.original_cost - self.cost
+    }
+
+    /// The misread this undoes first, which is what spans of one line
+    /// share when one mishap damaged them all.
+    pub fn first_misread(&self) -> &Step {
+        first_misread(&self.steps)
+    }
+}
+
+pub(crate) fn first_misread(steps: &[Step]) -> &Step {
+    steps
+        .iter()
+        .find(|s| matches!(s, Step::Reinterpret { .. }))
+        .expect("every chain reinterprets")
+}
+
+/// The granularity of spans a misread applies to.
+pub(crate) fn granularity_of(misread: &Step) -> Granularity {
+    match misread {
+        Step::Reinterpret { actual, .. } if !actual.is_single_byte() && *actual != Codec::Utf8 => {
+            Granularity::Token
+        }
+        _ => Granularity::NonAsciiRun,
+    }
+}
+
+/// The lowest cost wins; among equals, the shorter chain, then the first
+/// tried (the order of the pair lists puts common codecs first).
+fn pick(found: impl IntoIterator<Item = Found>) -> Option<Found> {
+    let mut best: Option<Found> = None;
+    for f in found {
+        let better = match &best {
+            None => true,
+            Some(b) => {
+                f.cost + 1e-4 < b.cost
+                    || ((f.cost - b.cost).abs() <= 1e-4 && f.steps.len() < b.steps.len())
+            }
+        };
+        if better {
+            best = Some(f);
+        }
+    }
+    best
+}
+
+/// A result that changes the text and does not conjure U+FFFD out of
+/// bytes that happen to encode it (`锟斤拷` decodes to two of them).
+fn is_new_text(old: &str, new: &str) -> bool {
+    old != new && new.matches('\u{FFFD}').count() <= old.matches(LOST_MARKERS).count()
+}
+
+/// UTF-8 misread as a single-byte codec, then U+00A0 turned into a space:
+/// the span ends inside a sequence and a space follows it.
+fn nbsp_variant(
+    line: &str,
+    range: &std::ops::Range<usize>,
+    read_as: Codec,
+    actual: Codec,
+) -> Option<(Vec<Step>, String, usize)> {
+    if actual != Codec::Utf8 || !read_as.is_single_byte() || !line[range.end..].starts_with(' ') {
+        return None;
+    }
+    let steps = vec![
+        Step::SpaceWasNbsp { read_as },
+        Step::Reinterpret { read_as, actual },
+    ];
+    let extended = &line[range.start..range.end + 1];
+    let mut text = extended.to_string();
+    for step in &steps {
+        text = step.apply(&text)?;
+    }
+    is_new_text(extended, &text).then_some((steps, text, 1))
+}
+
+/// Characters only a CJK codec produces.
+fn is_cjk_like(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x2E80..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7FF
+        | 0xE000..=0xF8FF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF)
+}

@@ -1,0 +1,495 @@
+//! One plausibility model for every script: how unlike real text a string is.
+//!
+//! The engine never asks "is this mojibake?" in the abstract. It asks whether
+//! a candidate reinterpretation is clearly *more plausible* than what is
+//! there, so the model only has to rank, and it has to rank the same way in
+//! every script. It scores a string as a sum of costs, zero for ordinary
+//! text, from two kinds of evidence that wrong decodes leave behind:
+//!
+//! - Characters real text rarely uses: C1 controls, private-use characters,
+//!   rare Latin and rare scripts, and for Han, kana and Hangul, characters
+//!   outside the commonness sets that the legacy standards already carry
+//!   (GB2312 level 1, Big5 level 1, JIS X 0208 level 1, the 2,350 Hangul of
+//!   KS X 1001). UTF-8 read as GBK lands mostly outside GB2312 level 1;
+//!   clean Chinese almost never does. The sets are derived from encoding_rs's
+//!   own tables at first use, so there is no data file to keep in sync.
+//! - Sequences real text does not produce: an accented letter followed by a
+//!   currency sign or a symbol (`Ã©`, `â€™`), letters of two alphabets inside
+//!   one word (`РџСЂРёРІРµС‚` mixes in `‚` and `µ`), box drawing glued to
+//!   letters (`├⌐`), lower-to-upper case flips inside a word, half-width
+//!   katakana between kanji (`縺薙ｓ縺ｫ`), a lone Han character inside a Latin
+//!   word (`caf茅`).
+//!
+//! Costs are looked up in a 64K-entry table of character classes, so scoring
+//! clean text is a table lookup per character; that is what lets the engine
+//! score every line it cannot skip outright.
+
+use std::sync::OnceLock;
+
+use crate::codecs::Codec;
+
+/// Coarse character classes; the cost model is written in terms of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Class {
+    Space,
+    AsciiLetter,
+    Digit,
+    AsciiPunct,
+    Control,
+    C1,
+    /// Latin letters beyond ASCII in common use (Latin-1, Extended-A and
+    /// Additional, the Romanian and Vietnamese letters of Extended-B).
+    Latin,
+    /// The letters windows-1252 keeps in 0x80..0x9F (`ƒ Š Œ Ž š œ ž Ÿ`):
+    /// common as the second character of UTF-8 misread as windows-1252.
+    WinLetter,
+    /// Rest of Latin Extended-B and IPA.
+    LatinRare,
+    /// Symbols that do not follow a letter in real text (`© ¬ ± ¶ € †`).
+    SymOpen,
+    /// Punctuation that does close a word (`’ ” » … – —`).
+    SymClose,
+    /// Spacing modifier letters (`ˆ ˜ ˇ`).
+    Modifier,
+    Combining,
+    Greek,
+    Cyrillic,
+    Armenian,
+    Hebrew,
+    Arabic,
+    /// Scripts that real text rarely mixes with the above and that
+    /// two-byte UTF-8 sequences land in when misdecoded: Syriac, Thaana,
+    /// NKo, Samaritan and the like.
+    RareScript,
+    /// Other living scripts: Indic, Thai, Lao, Georgian, Ethiopic, Khmer...
+    OtherLetter,
+    Box,
+    Symbol,
+    CjkPunct,
+    Kana,
+    HalfKana,
+    Fullwidth,
+    HanCommon,
+    HanKnown,
+    HanRare,
+    HangulCommon,
+    HangulRare,
+    Jamo,
+    PrivateUse,
+    Replacement,
+    /// Invisible formatting characters (`U+200E`, `U+2066`...).
+    Format,
+    Other,
+}
+
+use Class::*;
+
+const UPPER: u8 = 1;
+const LOWER: u8 = 2;
+
+/// Class and case flags of every BMP character.
+struct Table {
+    class: Vec<Class>,
+    case: Vec<u8>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(build_table)
+}
+
+fn build_table() -> Table {
+    let mut class = vec![Other; 0x10000];
+    let mut case = vec![0u8; 0x10000];
+    for cp in 0..0x10000u32 {
+        let Some(c) = char::from_u32(cp) else {
+            continue;
+        };
+        class[cp as usize] = base_class(c);
+        if c.is_uppercase() {
+            case[cp as usize] = UPPER;
+        } else if c.is_lowercase() {
+            case[cp as usize] = LOWER;
+        }
+    }
+    // Commonness of Han and Hangul from the legacy standards' level-1 rows.
+    let mut mark = |codec: Codec,
+                    leads: std::ops::RangeInclusive<u8>,
+                    trails: &[std::ops::RangeInclusive<u8>],
+                    as_class: Class| {
+        for lead in leads {
+            for trail in trails.iter().cloned().flatten() {
+                if let Some(s) = codec.decode_strict(&[lead, trail]) {
+                    if let Some(c) = s.chars().next() {
+                        let slot = &mut class[c as usize];
+                        let upgrade = match (as_class, *slot) {
+                            (HanCommon, HanKnown | HanRare) => true,
+                            (HanKnown, HanRare) => true,
+                            (HangulCommon, HangulRare) => true,
+                            _ => false,
+                        };
+                        if upgrade {
+                            *slot = as_class;
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let high = [0xA1..=0xFE];
+    let big5_trails = [0x40..=0x7E, 0xA1..=0xFE];
+    mark(Codec::Gbk, 0xD8..=0xF7, &high, HanKnown);
+    mark(Codec::Big5, 0xC9..=0xF9, &big5_trails, HanKnown);
+    mark(Codec::EucJp, 0xD0..=0xF4, &high, HanKnown);
+    mark(Codec::EucKr, 0xCA..=0xFD, &high, HanKnown);
+    mark(Codec::Gbk, 0xB0..=0xD7, &high, HanCommon);
+    mark(Codec::Big5, 0xA4..=0xC6, &big5_trails, HanCommon);
+    mark(Codec::EucJp, 0xB0..=0xCF, &high, HanCommon);
+    mark(Codec::EucKr, 0xB0..=0xC8, &high, HangulCommon);
+    Table { class, case }
+}
+
+fn base_class(c: char) -> Class {
+    let cp = c as u32;
+    match c {
+        ' ' | '\t' | '\n' | '\r' | '\x0B' | '\x0C' => Space,
+        'a'..='z' | 'A'..='Z' => AsciiLetter,
+        '0'..='9' => Digit,
+        '\0'..='\x1F' | '\x7F' => Control,
+        '!'..='~' => AsciiPunct,
+        '\u{80}'..='\u{9F}' => C1,
+        '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{FEFF}' => Format,
+        '\u{A0}' => Space,
+        '’' | '”' | '»' | '›' | '…' | '–' | '—' | '\u{AD}' => SymClose,
+        'ƒ' | 'Š' | 'Œ' | 'Ž' | 'š' | 'œ' | 'ž' | 'Ÿ' => WinLetter,
+        '\u{A1}'..='\u{BF}' | '×' | '÷' => SymOpen,
+        '\u{C0}'..='\u{24F}' if is_common_latin(cp) => Latin,
+        '\u{180}'..='\u{2AF}' => LatinRare,
+        '\u{2B0}'..='\u{2FF}' | '\u{329}'..='\u{36F}' => Modifier,
+        '\u{300}'..='\u{328}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}' => Combining,
+        '\u{370}'..='\u{3FF}' | '\u{1F00}'..='\u{1FFF}' => Greek,
+        '\u{400}'..='\u{52F}'
+        | '\u{1C80}'..='\u{1C8F}'
+        | '\u{2DE0}'..='\u{2DFF}'
+        | '\u{A640}'..='\u{A69F}' => Cyrillic,
+        '\u{530}'..='\u{58F}' | '\u{FB13}'..='\u{FB17}' => Armenian,
+        '\u{590}'..='\u{5FF}' | '\u{FB1D}'..='\u{FB4F}' => Hebrew,
+        '\u{600}'..='\u{6FF}'
+        | '\u{750}'..='\u{77F}'
+        | '\u{8A0}'..='\u{8FF}'
+        | '\u{FB50}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFF}' => Arabic,
+        '\u{700}'..='\u{89F}' => RareScript,
+        '\u{1E00}'..='\u{1EFF}' | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}' => Latin,
+        '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' => SymOpen,
+        '\u{2000}'..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' => Space,
+        '\u{20A0}'..='\u{20CF}' => SymOpen,
+        '\u{2500}'..='\u{259F}' => Box,
+        '\u{2100}'..='\u{24FF}' | '\u{25A0}'..='\u{2BFF}' => Symbol,
+        '\u{3000}'..='\u{303F}' | '\u{FE30}'..='\u{FE4F}' => CjkPunct,
+        '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' => Kana,
+        '\u{3100}'..='\u{312F}' | '\u{31A0}'..='\u{31BF}' => OtherLetter,
+        '\u{1100}'..='\u{11FF}'
+        | '\u{3130}'..='\u{318F}'
+        | '\u{A960}'..='\u{A97F}'
+        | '\u{D7B0}'..='\u{D7FF}' => Jamo,
+        '\u{3190}'..='\u{33FF}' => Symbol,
+        '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' => HanRare,
+        '\u{4E00}'..='\u{9FFF}' => HanRare,
+        '\u{AC00}'..='\u{D7A3}' => HangulRare,
+        '\u{E000}'..='\u{F8FF}' => PrivateUse,
+        '\u{FF01}'..='\u{FF60}' | '\u{FFE0}'..='\u{FFEE}' => Fullwidth,
+        '\u{FF61}'..='\u{FF9F}' => HalfKana,
+        '\u{FFA0}'..='\u{FFDC}' => Jamo,
+        '\u{FFFD}' => Replacement,
+        '\u{900}'..='\u{DFF}'
+        | '\u{E00}'..='\u{FFF}'
+        | '\u{1000}'..='\u{109F}'
+        | '\u{10A0}'..='\u{10FF}'
+        | '\u{1200}'..='\u{139F}'
+        | '\u{1780}'..='\u{17FF}' => OtherLetter,
+        _ => Other,
+    }
+}
+
+/// Latin letters beyond ASCII that living orthographies use: Latin-1,
+/// Extended-A, and the few Extended-B letters of Romanian, Vietnamese,
+/// Pinyin, Azerbaijani and African orthographies.
+fn is_common_latin(cp: u32) -> bool {
+    matches!(cp,
+        0xC0..=0x17F
+        | 0x18F | 0x192 | 0x1A0 | 0x1A1 | 0x1AF | 0x1B0 | 0x1CD..=0x1DC | 0x1E6..=0x1E7
+        | 0x1F8..=0x1FF | 0x218..=0x21B | 0x259)
+}
+
+#[inline]
+pub(crate) fn class_of(c: char) -> Class {
+    let cp = c as u32;
+    if cp < 0x10000 {
+        table().class[cp as usize]
+    } else if (0x20000..0x32000).contains(&cp) {
+        HanRare
+    } else if (0xF0000..0x110000).contains(&cp) {
+        PrivateUse
+    } else {
+        Other
+    }
+}
+
+#[inline]
+fn case_of(c: char) -> u8 {
+    let cp = c as u32;
+    if cp < 0x10000 {
+        table().case[cp as usize]
+    } else {
+        0
+    }
+}
+
+/// The cost of one character on its own.
+#[inline]
+fn char_cost(class: Class) -> f32 {
+    match class {
+        C1 => 5.0,
+        Control => 4.0,
+        PrivateUse => 3.0,
+        RareScript => 2.5,
+        HanRare => 2.0,
+        LatinRare | HangulRare | Format => 1.5,
+        HanKnown | Modifier | HalfKana => 1.0,
+        Jamo => 0.5,
+        _ => 0.0,
+    }
+}
+
+fn script(class: Class) -> u8 {
+    match class {
+        AsciiLetter | Latin | WinLetter | LatinRare => 1,
+        Greek => 2,
+        Cyrillic => 3,
+        Armenian => 4,
+        Hebrew => 5,
+        Arabic => 6,
+        RareScript => 7,
+        OtherLetter => 8,
+        _ => 0,
+    }
+}
+
+fn is_han(class: Class) -> bool {
+    matches!(class, HanCommon | HanKnown | HanRare)
+}
+
+/// The cost of two adjacent characters, beyond their own costs.
+#[inline]
+fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
+    let a_letter_beyond_ascii = matches!(
+        a,
+        Latin | WinLetter | LatinRare | Greek | Cyrillic | Armenian | Hebrew | Arabic | RareScript
+    );
+    let mut cost = 0.0;
+    if a_letter_beyond_ascii {
+        cost += match b {
+            SymOpen | C1 | Modifier => 2.5,
+            // `Ãœ` is Ü misread; Czech capitals put `ÝŠ` together.
+            WinLetter if a_case == UPPER && a != WinLetter => {
+                if b_case == LOWER {
+                    2.5
+                } else {
+                    1.0
+                }
+            }
+            SymClose => 0.5,
+            Box => 2.5,
+            _ => 0.0,
+        };
+    }
+    if matches!(a, SymOpen | SymClose | WinLetter) && matches!(b, SymOpen | C1 | Modifier) {
+        cost += 1.0;
+    }
+    if a_case == LOWER && b_case == UPPER && (a != AsciiLetter || b != AsciiLetter) {
+        cost += 1.0;
+    }
+    if (a == Box) != (b == Box)
+        && !matches!(a, Space | AsciiPunct | Digit)
+        && !matches!(b, Space | AsciiPunct | Digit)
+    {
+        cost += 1.0;
+    }
+    let ah = is_han(a) || a == Kana;
+    let bh = is_han(b) || b == Kana;
+    if (ah && b == HalfKana) || (a == HalfKana && bh) {
+        cost += 1.5;
+    }
+    if (a == AsciiLetter && is_han(b)) || (is_han(a) && b == AsciiLetter) {
+        cost += 0.75;
+    }
+    if (matches!(a, HangulCommon | HangulRare) && b == Kana)
+        || (a == Kana && matches!(b, HangulCommon | HangulRare))
+    {
+        cost += 2.0;
+    }
+    cost
+}
+
+/// How implausible `text` is, with the characters just outside it as
+/// context (pair costs across the edges count).
+pub(crate) fn cost_in_context(before: Option<char>, text: &str, after: Option<char>) -> f32 {
+    let mut scorer = Scorer::default();
+    if let Some(c) = before {
+        scorer.push(c, false);
+    }
+    for c in text.chars() {
+        scorer.push(c, true);
+    }
+    if let Some(c) = after {
+        scorer.push(c, false);
+    }
+    scorer.total
+}
+
+/// Accumulates costs character by character.
+#[derive(Default)]
+struct Scorer {
+    total: f32,
+    prev: Option<(Class, u8)>,
+    /// Script of the last letter in the current word.
+    word_script: u8,
+    /// Accented Latin letters in a row.
+    accented_run: u32,
+}
+
+impl Scorer {
+    #[inline]
+    fn push(&mut self, c: char, own: bool) {
+        let class = class_of(c);
+        let case = case_of(c);
+        if own {
+            self.total += char_cost(class);
+        }
+        if let Some((pc, pcase)) = self.prev {
+            self.total += pair_cost(pc, pcase, class, case);
+        }
+        // Letters of two alphabets in one word, even with symbols between
+        // (`Za©СЁФ`).
+        let s = script(class);
+        if class == Space {
+            self.word_script = 0;
+        } else if s != 0 {
+            if self.word_script != 0 && self.word_script != s {
+                self.total += 2.0;
+            }
+            self.word_script = s;
+        }
+        // Runs of accented letters: legacy text read as Western (`Ïðèâåò`
+        // is windows-1251 "Привет") is all accented letters, while real
+        // orthographies rarely put four together.
+        if matches!(class, Latin | WinLetter) {
+            self.accented_run += 1;
+            if self.accented_run >= 4 {
+                self.total += 0.75;
+            }
+        } else {
+            self.accented_run = 0;
+        }
+        self.prev = Some((class, case));
+    }
+}
+
+/// How implausible `text` is on its own.
+pub fn cost(text: &str) -> f32 {
+    cost_in_context(None, text, None)
+}
+
+/// True if nothing in `text` scores: the engine can skip it. This is the
+/// hot path for clean text, so runs of ASCII are passed over without
+/// scoring (ASCII next to ASCII never costs anything).
+pub(crate) fn is_unremarkable(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        // Score the whitespace-delimited word around this non-ASCII byte.
+        let start = bytes[..i]
+            .iter()
+            .rposition(|b| b.is_ascii_whitespace())
+            .map_or(0, |p| p + 1);
+        let end = bytes[i..]
+            .iter()
+            .position(|b| b.is_ascii_whitespace())
+            .map_or(bytes.len(), |p| i + p);
+        let mut scorer = Scorer::default();
+        for c in text[start..end].chars() {
+            scorer.push(c, true);
+            if scorer.total > 0.0 {
+                return false;
+            }
+        }
+        i = end;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mojibake_costs_more_than_its_repair() {
+        for (bad, good) in [
+            ("cafÃ©", "café"),
+            ("â€™", "’"),
+            ("РџСЂРёРІРµС‚", "Привет"),
+            ("鍙傛暟", "参数"),
+            ("縺薙ｓ縺ｫ縺｡縺ｯ", "こんにちは"),
+            ("Ó¡Ë¢Çé¿ö", "印刷情况"),
+            ("╨Я╤А╨╕╨▓╨╡╤В", "Привет"),
+            ("Za¿ó³æ gêœl¹ jaŸñ", "Zażółć gęślą jaźń"),
+        ] {
+            assert!(
+                cost(bad) >= cost(good) + 2.0,
+                "{bad}: {} vs {good}: {}",
+                cost(bad),
+                cost(good)
+            );
+        }
+    }
+
+    #[test]
+    fn clean_text_is_unremarkable() {
+        for text in [
+            "Ðóra Þórsdóttir",
+            "NÃO É POSSÍVEL",
+            "Tiếng Việt có dấu",
+            "Ελληνικά κείμενα",
+            "Съешь же ещё этих мягких французских булок",
+            "中文文本，没有问题。",
+            "日本語のテキストです。",
+            "한국어 텍스트입니다",
+            "Microsoft™ Windows® © 2024, 25°C",
+            "∀x ∈ ℝ: x² ≥ 0",
+            "Gęślą jaźń, výše, ŠKODA",
+        ] {
+            assert!(is_unremarkable(text), "{text}: {}", cost(text));
+        }
+    }
+
+    #[test]
+    fn commonness_sets_come_from_the_standards() {
+        assert_eq!(class_of('的'), HanCommon);
+        assert_eq!(class_of('們'), HanCommon);
+        assert_eq!(class_of('鍙'), HanKnown);
+        assert_eq!(class_of('한'), HangulCommon);
+    }
+}

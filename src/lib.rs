@@ -10,6 +10,8 @@ mod candidates;
 pub mod chains;
 pub mod codecs;
 pub mod engine;
+pub mod fileio;
+pub mod jsonl;
 pub mod plan;
 pub mod plausibility;
 pub mod report;

@@ -10,7 +10,10 @@ mod repair;
 mod review;
 mod review_io;
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use unbake::fileio::WalkOptions;
 
 /// Find and repair mojibake, and tell how it happened.
 #[derive(Debug, Parser)]
@@ -44,6 +47,45 @@ pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Repair(args) => repair::run(args),
         Command::Review(args) => review::run(args),
+    }
+}
+
+/// How directories are walked; shared by the commands that take paths.
+#[derive(Debug, Args)]
+pub struct WalkArgs {
+    /// Files or directories; a directory is walked. Default: the current
+    /// directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Do not honour .gitignore, .ignore and git exclude files.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Visit hidden files and directories too.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Follow symbolic links found in directories.
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+}
+
+impl WalkArgs {
+    pub fn roots(&self) -> Vec<PathBuf> {
+        if self.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths.clone()
+        }
+    }
+
+    pub fn options(&self) -> WalkOptions {
+        WalkOptions {
+            no_ignore: self.no_ignore,
+            hidden: self.hidden,
+            follow: self.follow,
+        }
     }
 }
 

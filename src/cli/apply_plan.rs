@@ -7,9 +7,10 @@
 
 use std::path::Path;
 
+use unbake::fileio::FileOptions;
 use unbake::plan::Plan;
 
-use super::review_io::{read_text, write_atomically};
+use super::review_io::{load, Load};
 use super::{error, Outcome};
 
 pub fn run(plan_path: &Path) -> Outcome {
@@ -23,18 +24,21 @@ pub fn run(plan_path: &Path) -> Outcome {
             return Outcome::Error;
         }
     };
+    let options = FileOptions::default();
     let mut ready = Vec::new();
     let mut refused = false;
-    for file in &plan.files {
-        let path = Path::new(&file.path);
-        let checked = read_text(path)
-            .map_err(|e| format!("{}: {e}", file.path))
-            .and_then(|(bytes, text)| {
-                file.check_digest(&bytes).map_err(|e| e.to_string())?;
-                file.apply(&text).map_err(|e| e.to_string())
-            });
+    for planned in &plan.files {
+        let checked = match load(Path::new(&planned.path), &options) {
+            Ok(Load::Text(file)) => planned
+                .check_digest(&file.bytes)
+                .and_then(|()| planned.apply(&file.text))
+                .map(|text| (file, text))
+                .map_err(|e| e.to_string()),
+            Ok(_) => Err(format!("{}: no longer a text file", planned.path)),
+            Err(e) => Err(e),
+        };
         match checked {
-            Ok(text) => ready.push((path, text)),
+            Ok(pair) => ready.push(pair),
             Err(e) => {
                 error(e);
                 refused = true;
@@ -49,9 +53,9 @@ pub fn run(plan_path: &Path) -> Outcome {
         return Outcome::Error;
     }
     let mut outcome = Outcome::Clean;
-    for (path, text) in ready {
-        if let Err(e) = write_atomically(path, text.as_bytes()) {
-            error(format!("{}: {e}", path.display()));
+    for (file, text) in &ready {
+        if let Err(e) = file.write(text) {
+            error(e);
             outcome = Outcome::Error;
         }
     }

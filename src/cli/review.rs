@@ -17,18 +17,18 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use console::Term;
+use unbake::fileio::{self, Entry, FileOptions};
 use unbake::plan::Plan;
 use unbake::review::render::{help, prompt, render_span};
 use unbake::review::{FileReview, Key, Response, Review};
 
-use super::review_io::{read_text, write_atomically};
-use super::{error, Outcome};
+use super::review_io::{load, Load, TextFile};
+use super::{error, Outcome, WalkArgs};
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// Files to review, one repaired span at a time.
-    #[arg(value_name = "PATH", required = true)]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub walk: WalkArgs,
 
     /// Write nothing to the files; record the accepted repairs in FILE as a
     /// plan that `unbake repair --apply-plan FILE` applies later.
@@ -51,12 +51,6 @@ pub enum ColorChoice {
     Never,
 }
 
-/// One file as read: its bytes (for the plan's digest) and its text.
-struct Loaded {
-    path: PathBuf,
-    bytes: Vec<u8>,
-}
-
 pub fn run(args: ReviewArgs) -> Outcome {
     if !(io::stdin().is_terminal() && io::stdout().is_terminal()) {
         error(
@@ -70,34 +64,45 @@ pub fn run(args: ReviewArgs) -> Outcome {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let options = unbake::Options::default().zh_to_simplified(args.zh_to_simplified);
+    let options = FileOptions {
+        repair: unbake::Options::default().zh_to_simplified(args.zh_to_simplified),
+        ..FileOptions::default()
+    };
 
     let mut outcome = Outcome::Clean;
-    let mut loaded = Vec::new();
-    let mut files = Vec::new();
-    for path in &args.paths {
-        let (bytes, text) = match read_text(path) {
-            Ok(read) => read,
-            Err(e) => {
-                error(format!("{}: {e}", path.display()));
+    let mut loaded: Vec<TextFile> = Vec::new();
+    for entry in fileio::walk(&args.walk.roots(), args.walk.options()) {
+        let (path, explicit) = match entry {
+            Entry::File { path, explicit } => (path, explicit),
+            Entry::Skipped { .. } => continue,
+            Entry::Error { message, .. } => {
+                error(message);
                 outcome = Outcome::Error;
                 continue;
             }
         };
-        let repair = unbake::repair(&text, &options);
-        if repair.changes.is_empty() {
-            continue;
+        match load(&path, &options) {
+            Ok(Load::Text(file)) if !file.changes.is_empty() => loaded.push(file),
+            Ok(Load::Binary(why)) if explicit => {
+                error(format!("{}: {why}; skipped", path.display()));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                error(e);
+                outcome = Outcome::Error;
+            }
         }
-        files.push(FileReview {
-            label: path.display().to_string(),
-            text,
-            changes: repair.changes,
-        });
-        loaded.push(Loaded {
-            path: path.clone(),
-            bytes,
-        });
     }
+    // The review owns the texts and repairs; `loaded` keeps what writing
+    // needs (path, bytes, encoding), at the same indices.
+    let files = loaded
+        .iter_mut()
+        .map(|f| FileReview {
+            label: f.label.clone(),
+            text: std::mem::take(&mut f.text),
+            changes: std::mem::take(&mut f.changes),
+        })
+        .collect();
 
     let mut review = Review::new(files);
     if review.is_finished() {
@@ -151,7 +156,7 @@ pub fn run(args: ReviewArgs) -> Outcome {
                         continue;
                     }
                     let text = unbake::apply_changes(&file.text, accepted.iter().copied());
-                    match write_atomically(&source.path, text.as_bytes()) {
+                    match source.write(&text) {
                         Ok(()) => {
                             written += 1;
                             let _ = writeln!(
@@ -163,7 +168,7 @@ pub fn run(args: ReviewArgs) -> Outcome {
                             );
                         }
                         Err(e) => {
-                            error(format!("{}: {e}", file.label));
+                            error(e);
                             outcome = Outcome::Error;
                         }
                     }

@@ -1,35 +1,108 @@
-//! Reading and writing the files that `review` and `repair --apply-plan`
-//! touch.
+//! Files as `review` and `repair --apply-plan` see them: whole, as text,
+//! with every repair's span an offset into that text.
 //!
-//! Kept small on purpose: UTF-8 files only, and an atomic write that keeps
-//! the file's permissions. A plan's digest is of the bytes read here, and its
-//! spans are offsets into the text decoded here, so both commands must read
-//! files the same way; that is why they share this one module.
+//! Reading, encoding detection (BOM, UTF-16/32, legacy codepages) and atomic
+//! replacement are `unbake::fileio`'s, as for `repair`. What this adds is a
+//! stricter rule for writing, because review writes only *some* repairs: the
+//! file is re-encoded from its text with the accepted spans changed, so the
+//! text must encode back to exactly the bytes that were read. Files where it
+//! does not (malformed bytes read as U+FFFD, lines in a second encoding) are
+//! refused with the reason, and `repair`, which copies unchanged lines byte
+//! for byte, remains the way to fix them. Plans are read through the same
+//! code, so a plan's spans mean the same text when it is applied.
 
 use std::fs;
-use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// A file's bytes and its text.
-pub fn read_text(path: &Path) -> io::Result<(Vec<u8>, String)> {
-    let bytes = fs::read(path)?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("not UTF-8 ({e})")))?
-        .to_string();
-    Ok((bytes, text))
+use unbake::fileio::{self, FileEncoding, FileOptions, Opened, TextReader};
+use unbake::Change;
+
+/// A file read whole, with its repairs.
+pub struct TextFile {
+    pub path: PathBuf,
+    /// The path as reports and plans name it.
+    pub label: String,
+    pub bytes: Vec<u8>,
+    pub text: String,
+    /// Spans are offsets into `text`.
+    pub changes: Vec<Change>,
+    encoding: FileEncoding,
 }
 
-/// Replaces `path` with `bytes` in one rename, so that a reader (or a crash)
-/// sees the old content or the new, never a mix.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
+/// What reading a path found.
+pub enum Load {
+    Text(TextFile),
+    Empty,
+    Binary(&'static str),
+}
+
+pub fn load(path: &Path, options: &FileOptions) -> Result<Load, String> {
+    let label = fileio::relative_to_cwd(path).display().to_string();
+    let fail = |why: String| format!("{label}: {why}");
+    let bytes = fs::read(path).map_err(|e| fail(e.to_string()))?;
+    let mut reader = match TextReader::open(&bytes[..], options.clone()) {
+        Err(e) => return Err(fail(e.to_string())),
+        Ok(Opened::Empty) => return Ok(Load::Empty),
+        Ok(Opened::Binary { why, .. }) => return Ok(Load::Binary(why)),
+        Ok(Opened::Text(reader)) => reader,
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file()
-        .set_permissions(fs::metadata(path)?.permissions())?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let encoding = reader.encoding();
+    let mut text = String::new();
+    let mut changes = Vec::new();
+    while let Some((_, chunk)) = reader.next_chunk().map_err(|e| fail(e.to_string()))? {
+        if let Some(line) = chunk.foreign.first() {
+            return Err(fail(format!(
+                "line {} is in {}, not {}; `unbake repair` converts such lines, review cannot",
+                line.line,
+                line.encoding.name(),
+                encoding.name()
+            )));
+        }
+        let base = text.len();
+        text.push_str(&chunk.before);
+        changes.extend(chunk.changes.into_iter().map(|located| {
+            let mut change = located.item;
+            change.span = change.span.start + base..change.span.end + base;
+            change
+        }));
+    }
+    let mut file = TextFile {
+        path: path.to_path_buf(),
+        label: label.clone(),
+        bytes,
+        text,
+        changes,
+        encoding,
+    };
+    if file.encode(&file.text).as_deref() != Ok(file.bytes.as_slice()) {
+        return Err(format!(
+            "{label}: its bytes do not all decode as {}, so writing only some repairs could \
+             alter other text; `unbake repair` can still repair it",
+            encoding.name()
+        ));
+    }
+    file.changes.sort_by_key(|c| c.span.start);
+    Ok(Load::Text(file))
+}
+
+impl TextFile {
+    /// `text` in the file's encoding, BOM included.
+    pub fn encode(&self, text: &str) -> Result<Vec<u8>, String> {
+        let mut bytes = self.encoding.bom().to_vec();
+        let encoded = self.encoding.encode(text).ok_or_else(|| {
+            format!(
+                "{}: the repaired text has characters {} cannot store",
+                self.label,
+                self.encoding.name()
+            )
+        })?;
+        bytes.extend(encoded);
+        Ok(bytes)
+    }
+
+    /// Replaces the file, atomically, with `text` in its encoding.
+    pub fn write(&self, text: &str) -> Result<(), String> {
+        let bytes = self.encode(text)?;
+        fileio::replace_atomically(&self.path, &bytes).map_err(|e| format!("{}: {e}", self.label))
+    }
 }

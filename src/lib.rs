@@ -14,6 +14,7 @@ pub mod fileio;
 pub mod jsonl;
 pub mod plausibility;
 pub mod report;
+pub mod scan;
 
 pub use chains::{Chain, Step};
 pub use codecs::Codec;

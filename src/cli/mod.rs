@@ -6,6 +6,7 @@
 //! code, which scripts and CI rely on.
 
 mod repair;
+mod scan;
 
 use std::path::PathBuf;
 
@@ -24,6 +25,8 @@ pub struct Cli {
 pub enum Command {
     /// Repair mojibake in files (in place), on stdin, or in JSON Lines.
     Repair(repair::RepairArgs),
+    /// Report each file's encoding and damage, and whether repair can fix it.
+    Scan(scan::ScanArgs),
 }
 
 /// What a command found, as the exit code says it: ruff and ripgrep taught
@@ -41,6 +44,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Repair(args) => repair::run(args),
+        Command::Scan(args) => scan::run(args),
     }
 }
 

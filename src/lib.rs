@@ -16,6 +16,7 @@ pub mod plan;
 pub mod plausibility;
 pub mod report;
 pub mod review;
+pub mod scan;
 
 pub use chains::{Chain, Step};
 pub use codecs::Codec;

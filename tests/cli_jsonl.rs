@@ -106,9 +106,9 @@ fn explain_adds_the_chain_to_changed_records() {
     let record: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
     let change = &record["unbake"]["changes"][0];
     assert_eq!(change["chain"], "UTF-8 read as windows-1252");
-    assert_eq!(change["before"], "cafÃ©");
-    assert_eq!(change["after"], "café");
-    assert_eq!(change["span"], serde_json::json!([0, 7]));
+    assert_eq!(change["before"], "Ã©");
+    assert_eq!(change["after"], "é");
+    assert_eq!(change["span"], serde_json::json!([3, 7]));
     assert!(change["confidence"].as_f64().unwrap() > 0.0);
     assert_eq!(lines[1], "{\"id\":8,\"text\":\"plain\"}");
 }

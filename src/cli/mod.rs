@@ -9,6 +9,7 @@ mod apply_plan;
 mod repair;
 mod review;
 mod review_io;
+mod scan;
 
 use std::path::PathBuf;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Repair(repair::RepairArgs),
     /// Accept or reject each repair at a terminal, then write the accepted ones.
     Review(review::ReviewArgs),
+    /// Report each file's encoding and damage, and whether repair can fix it.
+    Scan(scan::ScanArgs),
 }
 
 /// What a command found, as the exit code says it: ruff and ripgrep taught
@@ -47,6 +50,7 @@ pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Repair(args) => repair::run(args),
         Command::Review(args) => review::run(args),
+        Command::Scan(args) => scan::run(args),
     }
 }
 

@@ -142,7 +142,7 @@ fn bom(bytes: &[u8]) -> Option<FileEncoding> {
 /// when it carries enough ASCII to show the zero half of each unit, which
 /// is the case for nearly all real exports.
 fn wide_without_bom(bytes: &[u8]) -> Option<FileEncoding> {
-    if bytes.len() >= 4 && bytes.len() % 4 == 0 {
+    if bytes.len() >= 4 && bytes.len().is_multiple_of(4) {
         for big_endian in [false, true] {
             let units = bytes.chunks_exact(4).map(|u| {
                 let u = [u[0], u[1], u[2], u[3]];
@@ -171,7 +171,7 @@ fn wide_without_bom(bytes: &[u8]) -> Option<FileEncoding> {
             }
         }
     }
-    if bytes.len() >= 2 && bytes.len() % 2 == 0 {
+    if bytes.len() >= 2 && bytes.len().is_multiple_of(2) {
         let pairs = bytes.len() / 2;
         let high_zero_le = bytes.chunks_exact(2).filter(|p| p[1] == 0 && p[0] != 0);
         let high_zero_be = bytes.chunks_exact(2).filter(|p| p[0] == 0 && p[1] != 0);

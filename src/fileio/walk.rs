@@ -56,7 +56,7 @@ pub fn walk(roots: &[PathBuf], options: WalkOptions) -> impl Iterator<Item = Ent
         .sort_by_file_name(|a, b| a.cmp(b));
     builder.build().filter_map(|result| match result {
         Err(e) => Some(Entry::Error {
-            path: None,
+            path: error_path(&e).map(clean),
             message: e.to_string(),
         }),
         Ok(entry) => {
@@ -78,6 +78,19 @@ pub fn walk(roots: &[PathBuf], options: WalkOptions) -> impl Iterator<Item = Ent
             }
         }
     })
+}
+
+/// The path a walker error is about, if it names one.
+fn error_path(e: &ignore::Error) -> Option<PathBuf> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
 }
 
 /// An entry the walker could not type by itself: a named symlink (followed

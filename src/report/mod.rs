@@ -76,7 +76,21 @@ pub fn unified_diff(label: &str, before: &str, after: &str, options: &DiffOption
 /// `options.explain` is set.
 pub fn repair_diff(label: &str, before: &str, changes: &[Change], options: &DiffOptions) -> String {
     let after = apply_changes(before, changes);
-    render(label, before, &after, changes, options)
+    explained_diff(label, before, &after, changes, options)
+}
+
+/// As [`unified_diff`], with hunks labelled by the `changes` (spans in
+/// `before`) that fall in them when `options.explain` is set. For callers
+/// whose `after` holds more than the changes, such as a file whose lines in
+/// a second encoding are converted as well.
+pub fn explained_diff(
+    label: &str,
+    before: &str,
+    after: &str,
+    changes: &[Change],
+    options: &DiffOptions,
+) -> String {
+    render(label, before, after, changes, options)
 }
 
 fn render(

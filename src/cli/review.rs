@@ -15,7 +15,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use console::Term;
 use unbake::fileio::{self, Entry, FileOptions};
 use unbake::plan::Plan;
@@ -23,6 +23,7 @@ use unbake::review::render::{help, prompt, render_span};
 use unbake::review::{FileReview, Key, Response, Review};
 
 use super::review_io::{load, Load, TextFile};
+use super::scan::Color;
 use super::{error, Outcome, WalkArgs};
 
 #[derive(Debug, Args)]
@@ -35,20 +36,14 @@ pub struct ReviewArgs {
     #[arg(long, value_name = "FILE")]
     pub save_plan: Option<PathBuf>,
 
-    /// Colour: `auto` (unless NO_COLOR is set), `always` or `never`.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// When to colour the repairs shown (the terminal is always one here,
+    /// so `auto` means unless NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
 
     /// Convert machine-converted traditional Chinese back to simplified.
     #[arg(long)]
     pub zh_to_simplified: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 pub fn run(args: ReviewArgs) -> Outcome {
@@ -60,9 +55,9 @@ pub fn run(args: ReviewArgs) -> Outcome {
         return Outcome::Error;
     }
     let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let options = FileOptions {
         repair: unbake::Options::default().zh_to_simplified(args.zh_to_simplified),

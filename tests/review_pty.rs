@@ -202,3 +202,22 @@ fn review_without_a_terminal_refuses_and_points_to_diff() {
     assert!(stderr.contains("repair --diff"), "{stderr}");
     assert_eq!(read(dir.path(), "a.txt"), A);
 }
+
+#[test]
+fn a_file_edited_during_the_review_is_not_overwritten() {
+    let dir = setup();
+    let mut s = review(dir.path(), &["a.txt"]);
+    s.exp_string("1/4, file 1 of 1").unwrap();
+    fs::write(dir.path().join("a.txt"), "edited meanwhile\n").unwrap();
+    answer(&mut s, "", 'a');
+    let rest = s.exp_eof().unwrap();
+    assert!(
+        rest.contains("a.txt: changed on disk since it was read; not written"),
+        "{rest}"
+    );
+    assert!(matches!(
+        s.process().wait().unwrap(),
+        WaitStatus::Exited(_, 2)
+    ));
+    assert_eq!(read(dir.path(), "a.txt"), "edited meanwhile\n");
+}

@@ -100,9 +100,18 @@ impl TextFile {
         Ok(bytes)
     }
 
-    /// Replaces the file, atomically, with `text` in its encoding.
+    /// Replaces the file, atomically, with `text` in its encoding, unless
+    /// it was changed since it was read: a review can last long enough for
+    /// someone to edit the file meanwhile, and their edit must not be lost.
     pub fn write(&self, text: &str) -> Result<(), String> {
         let bytes = self.encode(text)?;
+        let now = fs::read(&self.path).map_err(|e| format!("{}: {e}", self.label))?;
+        if now != self.bytes {
+            return Err(format!(
+                "{}: changed on disk since it was read; not written",
+                self.label
+            ));
+        }
         fileio::replace_atomically(&self.path, &bytes).map_err(|e| format!("{}: {e}", self.label))
     }
 }

@@ -239,14 +239,25 @@ fn hidden_notes(label: &str, old: &[&str], new: &[&str], groups: &[Vec<DiffOp>])
                 let _ = writeln!(notes, "# line {}: {}", n.start + i + 1, word_diff(a, b));
             }
         }
-        for i in o.start + paired..o.end {
-            if has_hidden(content(old[i])) {
-                let _ = writeln!(notes, "# -{}: {}", i + 1, inline::visible(content(old[i])));
-            }
-        }
-        for i in n.start + paired..n.end {
-            if has_hidden(content(new[i])) {
-                let _ = writeln!(notes, "# +{}: {}", i + 1, inline::visible(content(new[i])));
+        // Lines removed or added whole, numbered on their own side.
+        let unpaired = old[o.start + paired..o.end]
+            .iter()
+            .zip(o.start + paired..)
+            .map(|(line, i)| ('-', i, line))
+            .chain(
+                new[n.start + paired..n.end]
+                    .iter()
+                    .zip(n.start + paired..)
+                    .map(|(line, i)| ('+', i, line)),
+            );
+        for (sign, i, line) in unpaired {
+            if has_hidden(content(line)) {
+                let _ = writeln!(
+                    notes,
+                    "# {sign}{}: {}",
+                    i + 1,
+                    inline::visible(content(line))
+                );
             }
         }
     }
@@ -357,6 +368,28 @@ mod tests {
              # line 2: [-Ã<U+0081>-]{+ü+}ber\n\
              --- a/f.txt\n+++ b/f.txt\n@@ -1,2 +1,2 @@\n one\n-Ã\u{81}ber\n+über\n"
         );
+    }
+
+    #[test]
+    fn lines_added_or_removed_whole_are_noted_by_their_own_number() {
+        let diff = unified_diff(
+            "f",
+            "a\nx\u{200B}\n",
+            "a\nb\u{A0}\nc\n",
+            &DiffOptions::default(),
+        );
+        let notes: Vec<&str> = diff.lines().take_while(|l| l.starts_with('#')).collect();
+        assert_eq!(
+            notes,
+            [
+                "# unbake: f has characters that do not show; named here as <U+XXXX>:",
+                "# line 2: [-x<U+200B>-]{+b<U+00A0>+}",
+            ]
+        );
+        let diff = unified_diff("f", "a\n", "a\nb\u{A0}\n", &DiffOptions::default());
+        assert!(diff.contains("# +2: b<U+00A0>\n"), "{diff}");
+        let diff = unified_diff("f", "a\nb\u{AD}\n", "a\n", &DiffOptions::default());
+        assert!(diff.contains("# -2: b<U+00AD>\n"), "{diff}");
     }
 
     #[test]

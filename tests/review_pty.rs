@@ -221,3 +221,28 @@ fn a_file_edited_during_the_review_is_not_overwritten() {
     ));
     assert_eq!(read(dir.path(), "a.txt"), "edited meanwhile\n");
 }
+
+#[test]
+fn a_file_with_lines_in_another_encoding_is_left_to_repair() {
+    let dir = setup();
+    // A windows-1252 line in a UTF-8 file: writing only some repairs would
+    // have to re-encode it, so review leaves the file alone.
+    fs::write(
+        dir.path().join("mixed.txt"),
+        b"caf\xc3\x83\xc2\xa9\nna\xefve\n",
+    )
+    .unwrap();
+    let mut s = review(dir.path(), &["mixed.txt", "b.txt"]);
+    s.exp_string("mixed.txt: line 2 is in").unwrap();
+    answer(&mut s, "1/2, file 1 of 1: b.txt", 'A');
+    s.exp_eof().unwrap();
+    assert!(matches!(
+        s.process().wait().unwrap(),
+        WaitStatus::Exited(_, 2)
+    ));
+    assert_eq!(
+        fs::read(dir.path().join("mixed.txt")).unwrap(),
+        b"caf\xc3\x83\xc2\xa9\nna\xefve\n"
+    );
+    assert_eq!(read(dir.path(), "b.txt"), "résumé\n");
+}

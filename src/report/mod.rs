@@ -68,7 +68,7 @@ impl Default for DiffOptions {
 /// A unified diff of `before` and `after`, headed `a/{label}` and `b/{label}`
 /// so that `patch -p1` and `git apply` take it. Empty if they are equal.
 pub fn unified_diff(label: &str, before: &str, after: &str, options: &DiffOptions) -> String {
-    render(label, before, after, &[], options)
+    explained_diff(label, before, after, &[], options)
 }
 
 /// The diff of applying `changes` (from one repair of `before`) to
@@ -84,16 +84,6 @@ pub fn repair_diff(label: &str, before: &str, changes: &[Change], options: &Diff
 /// whose `after` holds more than the changes, such as a file whose lines in
 /// a second encoding are converted as well.
 pub fn explained_diff(
-    label: &str,
-    before: &str,
-    after: &str,
-    changes: &[Change],
-    options: &DiffOptions,
-) -> String {
-    render(label, before, after, changes, options)
-}
-
-fn render(
     label: &str,
     before: &str,
     after: &str,

@@ -32,7 +32,8 @@ pub fn render_span(review: &Review, color: bool) -> String {
         .find('\n')
         .map_or(text.len(), |i| change.span.end + i);
     let line = text[..change.span.start].matches('\n').count() + 1;
-    let prefix = keep_end(text[line_start..change.span.start].trim_end_matches('\r'));
+    let prefix = keep_end(&text[line_start..change.span.start]);
+    // A CR before the line feed is the line end, not content to show.
     let suffix = keep_start(text[change.span.end..line_end].trim_end_matches('\r'));
 
     let mut out = String::new();

@@ -171,7 +171,7 @@ fn saved_plan_writes_no_file_and_applies_later_exactly() {
     }
     answer(&mut s, "5/6", 'd');
     let rest = finish(s);
-    assert!(rest.contains("plan for 1 files saved to plan.json"));
+    assert!(rest.contains("plan for 1 file saved to plan.json"));
     assert_eq!(read(dir.path(), "a.txt"), A);
     assert_eq!(read(dir.path(), "b.txt"), B);
 

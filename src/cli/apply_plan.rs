@@ -10,6 +10,7 @@ use std::path::Path;
 use unbake::fileio::FileOptions;
 use unbake::plan::Plan;
 
+use super::repair::plural;
 use super::review_io::{load, Load};
 use super::{error, Outcome};
 
@@ -61,8 +62,9 @@ pub fn run(plan_path: &Path) -> Outcome {
     }
     let repairs: usize = plan.files.iter().map(|f| f.changes.len()).sum();
     eprintln!(
-        "unbake: applied {repairs} repairs to {} files from {}",
-        plan.files.len(),
+        "unbake: applied {} to {} from {}",
+        plural(repairs, "repair"),
+        plural(plan.files.len(), "file"),
         plan_path.display()
     );
     outcome

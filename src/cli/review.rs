@@ -22,6 +22,7 @@ use unbake::plan::Plan;
 use unbake::review::render::{help, prompt, render_span};
 use unbake::review::{FileReview, Key, Response, Review};
 
+use super::repair::plural;
 use super::review_io::{load, Load, TextFile};
 use super::scan::Color;
 use super::{error, Outcome, WalkArgs};
@@ -156,10 +157,10 @@ pub fn run(args: ReviewArgs) -> Outcome {
                             written += 1;
                             let _ = writeln!(
                                 out,
-                                "  wrote {}: {} of {} repairs",
+                                "  wrote {}: {} of {}",
                                 file.label,
                                 accepted.len(),
-                                file.changes.len()
+                                plural(file.changes.len(), "repair")
                             );
                         }
                         Err(e) => {
@@ -182,8 +183,8 @@ pub fn run(args: ReviewArgs) -> Outcome {
         // plain write is safe here.
         Some(path) => match std::fs::write(path, plan.to_json()) {
             Ok(()) => eprintln!(
-                "unbake: plan for {} files saved to {}",
-                plan.files.len(),
+                "unbake: plan for {} saved to {}",
+                plural(plan.files.len(), "file"),
                 path.display()
             ),
             Err(e) => {
@@ -191,7 +192,7 @@ pub fn run(args: ReviewArgs) -> Outcome {
                 outcome = Outcome::Error;
             }
         },
-        None => eprintln!("unbake: {written} files written"),
+        None => eprintln!("unbake: {} written", plural(written, "file")),
     }
     outcome
 }

@@ -371,7 +371,7 @@ impl Output {
             Output::Check => {}
             Output::Diff { before, after, .. } => {
                 before.push_str(&chunk.before);
-                after.push_str(&chunk.after);
+                after.push_str(chunk.after());
             }
         }
         Ok(())

@@ -113,9 +113,10 @@ pub(crate) struct Found {
     pub cost: f32,
     /// The cost of the original text this replaces, in the same context.
     pub original_cost: f32,
-    /// Bytes of the line after the span that the repair also consumes (a
-    /// space that was a no-break space).
-    pub extra: usize,
+    /// The bytes of the line this replaces: the span itself, or the span
+    /// plus a space that was a no-break space, or the span less clean
+    /// punctuation at its edges.
+    pub span: std::ops::Range<usize>,
 }
 
 /// Spans at least this long evaluate their candidates on several threads.
@@ -130,7 +131,6 @@ pub(crate) fn options(
     max_layers: usize,
 ) -> Vec<Found> {
     let span = &line[range.clone()];
-    let before = line[..range.start].chars().next_back();
     let has_cjk = span.chars().any(is_cjk_like);
     let try_pair = |&(read_as, actual): &(Codec, Codec)| -> Option<Found> {
         // Single-byte codecs have no CJK characters, and CJK codecs turn
@@ -139,19 +139,27 @@ pub(crate) fn options(
             return None;
         }
         let step = Step::Reinterpret { read_as, actual };
-        let (steps, text, extra) = match step.apply(span) {
-            Some(text) if is_new_text(span, &text) => (vec![step], text, 0),
+        let (steps, text, replaced) = match step.apply(span) {
+            Some(text) if is_new_text(span, &text) => (vec![step], text, range.clone()),
             Some(_) => return None,
-            None => nbsp_variant(line, &range, read_as, actual)?,
+            None => nbsp_variant(line, &range, read_as, actual)
+                .or_else(|| trimmed(line, &range, &step))?,
         };
-        let after = line[range.end + extra..].chars().next();
-        let original_cost = cost_in_context(before, &line[range.start..range.end + extra], after);
+        // Context beyond a run of non-ASCII text is ASCII, unless the span
+        // was widened over a space or trimmed; then the neighbour may be
+        // more of the damage, which says nothing about this repair.
+        let before = line[..replaced.start]
+            .chars()
+            .next_back()
+            .filter(char::is_ascii);
+        let after = line[replaced.end..].chars().next().filter(char::is_ascii);
+        let original_cost = cost_in_context(before, &line[replaced.clone()], after);
         let own = Found {
             cost: cost_in_context(before, &text, after),
             original_cost,
             steps,
             text,
-            extra,
+            span: replaced,
         };
         Some(deepen(own, before, after, max_layers))
     };
@@ -176,7 +184,7 @@ fn deepen(found: Found, before: Option<char>, after: Option<char>, max_layers: u
             ..
         })
     );
-    if !from_utf8 || found.steps.len() >= max_layers || found.cost == 0.0 || found.text.is_ascii() {
+    if !from_utf8 || found.steps.len() >= max_layers || found.text.is_ascii() {
         return found;
     }
     let deeper = inner_level().iter().filter_map(|&(read_as, actual)| {
@@ -194,7 +202,13 @@ fn deepen(found: Found, before: Option<char>, after: Option<char>, max_layers: u
         };
         Some(deepen(next, before, after, max_layers))
     });
-    pick(deeper.chain(std::iter::once(found.clone()))).unwrap_or(found)
+    // A further layer that decodes as UTF-8 and is no less plausible is
+    // taken: valid multi-byte UTF-8 rarely arises by accident, so text that
+    // still decodes was still damaged (`ÃƒÂ\u{a0}` → `Ã\u{a0}` → `à`).
+    match pick(deeper) {
+        Some(d) if d.cost <= found.cost + 1e-4 => d,
+        _ => found,
+    }
 }
 
 impl Found {
@@ -205,15 +219,11 @@ impl Found {
     /// The misread this undoes first, which is what spans of one line
     /// share when one mishap damaged them all.
     pub fn first_misread(&self) -> &Step {
-        first_misread(&self.steps)
+        self.steps
+            .iter()
+            .find(|s| matches!(s, Step::Reinterpret { .. }))
+            .expect("every chain reinterprets")
     }
-}
-
-pub(crate) fn first_misread(steps: &[Step]) -> &Step {
-    steps
-        .iter()
-        .find(|s| matches!(s, Step::Reinterpret { .. }))
-        .expect("every chain reinterprets")
 }
 
 /// The granularity of spans a misread applies to.
@@ -253,12 +263,20 @@ fn is_new_text(old: &str, new: &str) -> bool {
 
 /// UTF-8 misread as a single-byte codec, then U+00A0 turned into a space:
 /// the span ends inside a sequence and a space follows it.
+///
+/// A space after a misread is usually just a space, so the variant is only
+/// taken where the line says more: a second space follows (`Ã  la`, the
+/// no-break space and the real one), the misread goes on right after it
+/// (`ÐŸÐ ÐžÐ¥`), or the repaired character joins a word as no-break
+/// spaces and lower-case letters do (`CittÃ ,` → `Città,`, `Ã s` → `às`,
+/// `ditÂ :` → `dit\u{a0}:`). `PÅ TORGET` (`Š` would glue two capitalised
+/// words) and a standalone `Â` stay as they are.
 fn nbsp_variant(
     line: &str,
     range: &std::ops::Range<usize>,
     read_as: Codec,
     actual: Codec,
-) -> Option<(Vec<Step>, String, usize)> {
+) -> Option<(Vec<Step>, String, std::ops::Range<usize>)> {
     if actual != Codec::Utf8 || !read_as.is_single_byte() || !line[range.end..].starts_with(' ') {
         return None;
     }
@@ -266,12 +284,80 @@ fn nbsp_variant(
         Step::SpaceWasNbsp { read_as },
         Step::Reinterpret { read_as, actual },
     ];
-    let extended = &line[range.start..range.end + 1];
+    let replaced = range.start..range.end + 1;
+    let extended = &line[replaced.clone()];
     let mut text = extended.to_string();
     for step in &steps {
         text = step.apply(&text)?;
     }
-    is_new_text(extended, &text).then_some((steps, text, 1))
+    let rest = &line[replaced.end..];
+    let last = extended
+        .trim_end_matches(' ')
+        .chars()
+        .next_back()
+        .map_or(0, char::len_utf8);
+    let glued = line[..range.end - last]
+        .chars()
+        .next_back()
+        .is_some_and(|c| !c.is_whitespace());
+    let joins_lower = rest.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+    let repaired = text.chars().next_back();
+    let supported = rest.starts_with(' ')
+        || rest.chars().next().is_some_and(|c| !c.is_ascii())
+        || (repaired == Some('\u{A0}') && glued)
+        || (repaired.is_some_and(char::is_lowercase) && (glued || joins_lower));
+    (supported && is_new_text(extended, &text)).then_some((steps, text, replaced))
+}
+
+/// A misread run with clean punctuation at its edges (`Ξ²ΞΏΞ®ΞΈΞµΞΉΞ±·`): the
+/// longest inner span, losing at most two characters at each end, that the
+/// step undoes.
+fn trimmed(
+    line: &str,
+    range: &std::ops::Range<usize>,
+    step: &Step,
+) -> Option<(Vec<Step>, String, std::ops::Range<usize>)> {
+    let Step::Reinterpret {
+        read_as,
+        actual: Codec::Utf8,
+    } = *step
+    else {
+        return None;
+    };
+    if !read_as.is_single_byte() {
+        return None;
+    }
+    let span = &line[range.clone()];
+    let bounds: Vec<usize> = span
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([span.len()])
+        .collect();
+    let n = bounds.len() - 1;
+    let mut best: Option<(Vec<Step>, String, std::ops::Range<usize>)> = None;
+    for cut_front in 0..=2.min(n) {
+        for cut_back in 0..=2.min(n - cut_front) {
+            if cut_front + cut_back == 0 || n - cut_front - cut_back < 2 {
+                continue;
+            }
+            let inner = bounds[cut_front]..bounds[n - cut_back];
+            let longer = best.as_ref().is_none_or(|b| inner.len() > b.2.len());
+            if !longer {
+                continue;
+            }
+            if let Some(text) = step
+                .apply(&span[inner.clone()])
+                .filter(|t| is_new_text(&span[inner.clone()], t))
+            {
+                best = Some((
+                    vec![step.clone()],
+                    text,
+                    range.start + inner.start..range.start + inner.end,
+                ));
+            }
+        }
+    }
+    best
 }
 
 /// Characters only a CJK codec produces.

@@ -259,7 +259,6 @@ struct Atom {
 
 /// An accepted repair of one span, in the current text of the line.
 struct Accepted {
-    range: Range<usize>,
     found: Found,
     confidence: f32,
     evidence: String,
@@ -312,13 +311,12 @@ impl<'a> LineRepair<'a> {
     fn apply(&mut self, accepted: Vec<Accepted>) -> bool {
         let mut changed = false;
         for Accepted {
-            range,
             found,
             confidence,
             evidence,
         } in accepted.into_iter().rev()
         {
-            let range = range.start..range.end + found.extra;
+            let range = found.span.clone();
             // Locate the segment that holds the range.
             let mut at = 0;
             let Some(index) = self.segments.iter().position(|s| {
@@ -451,7 +449,7 @@ fn atoms(line: &str, max_layers: usize) -> Vec<Atom> {
 /// How `misread` would undo an atom that has no options of its own: as a
 /// single step, and only if that makes the span no less plausible.
 fn join(line: &str, atom: &Atom, misread: &Step) -> Option<Found> {
-    if candidates::granularity_of(misread) != atom.granularity || !atom.options.is_empty() {
+    if candidates::granularity_of(misread) != atom.granularity {
         return None;
     }
     let span = &line[atom.range.clone()];
@@ -465,9 +463,11 @@ fn join(line: &str, atom: &Atom, misread: &Step) -> Option<Found> {
         original_cost: plausibility::cost_in_context(before, span, after),
         steps: vec![misread.clone()],
         text,
-        extra: 0,
+        span: atom.range.clone(),
     };
-    (found.gain() >= 0.0).then_some(found)
+    // Turning letters into symbols is no repair, whatever the costs say.
+    (found.gain() >= 0.0 && plausibility::letters(&found.text) >= plausibility::letters(span))
+        .then_some(found)
 }
 
 /// Spans of the line at a granularity: runs of non-ASCII characters (with
@@ -540,15 +540,15 @@ fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
                 .find(|f| f.first_misread() == &key && (f.gain() > 0.0 || atom.weak))
                 .cloned();
             if let Some(f) = option.or_else(|| join(line, atom, &key)) {
-                members.push((atom.range.clone(), f.clone()));
-                taken.push(atom.range.start..atom.range.end + f.extra);
+                taken.push(f.span.clone());
+                members.push(f);
             }
         }
         let shared = match members.len() {
             1 => String::new(),
             n => format!("; the same misread explains {n} spans on this line"),
         };
-        for (range, found) in members {
+        for found in members {
             let evidence = format!(
                 "{}: implausibility {:.1} → {:.1}{}",
                 Chain::new(found.steps.clone()).describe(),
@@ -557,7 +557,6 @@ fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
                 shared
             );
             accepted.push(Accepted {
-                range,
                 found,
                 confidence,
                 evidence,
@@ -569,7 +568,7 @@ fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
                 .any(|t| a.range.start < t.end && t.start < a.range.end + 1)
         });
     }
-    accepted.sort_by_key(|a| a.range.start);
+    accepted.sort_by_key(|a| a.found.span.start);
     accepted
 }
 /// Applies a subset of a repair's changes to the input it was made from.

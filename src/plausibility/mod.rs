@@ -24,6 +24,8 @@
 //! clean text is a table lookup per character; that is what lets the engine
 //! score every line it cannot skip outright.
 
+mod frequent;
+
 use std::sync::OnceLock;
 
 use crate::codecs::Codec;
@@ -87,11 +89,18 @@ use Class::*;
 
 const UPPER: u8 = 1;
 const LOWER: u8 = 2;
+/// Among the characters that make up most running text in its script.
+const FREQUENT: u8 = 4;
+/// A letter rare in running text in its script.
+const RARE: u8 = 8;
+const VOWEL: u8 = 16;
+/// A Han character that JIS X 0208 has, so Japanese can use it.
+const IN_JIS: u8 = 32;
 
-/// Class and case flags of every BMP character.
+/// Class and flags of every BMP character.
 struct Table {
     class: Vec<Class>,
-    case: Vec<u8>,
+    flags: Vec<u8>,
 }
 
 fn table() -> &'static Table {
@@ -101,16 +110,38 @@ fn table() -> &'static Table {
 
 fn build_table() -> Table {
     let mut class = vec![Other; 0x10000];
-    let mut case = vec![0u8; 0x10000];
+    let mut flags = vec![0u8; 0x10000];
     for cp in 0..0x10000u32 {
         let Some(c) = char::from_u32(cp) else {
             continue;
         };
         class[cp as usize] = base_class(c);
         if c.is_uppercase() {
-            case[cp as usize] = UPPER;
+            flags[cp as usize] = UPPER;
         } else if c.is_lowercase() {
-            case[cp as usize] = LOWER;
+            flags[cp as usize] = LOWER;
+        }
+    }
+    for (set, flag) in [
+        (frequent::HAN, FREQUENT),
+        (frequent::KANJI, FREQUENT),
+        (frequent::HANGUL, FREQUENT),
+        (frequent::CYRILLIC_RARE, RARE),
+        (frequent::GREEK_RARE, RARE),
+        (frequent::VOWELS, VOWEL),
+    ] {
+        for c in set.chars().filter(|c| (*c as u32) < 0x10000) {
+            flags[c as usize] |= flag;
+        }
+    }
+    for lead in 0xB0..=0xF4u8 {
+        for trail in 0xA1..=0xFEu8 {
+            if let Some(c) = Codec::EucJp
+                .decode_strict(&[lead, trail])
+                .and_then(|s| s.chars().next())
+            {
+                flags[c as usize] |= IN_JIS;
+            }
         }
     }
     // Commonness of Han and Hangul from the legacy standards' level-1 rows.
@@ -147,7 +178,7 @@ fn build_table() -> Table {
     mark(Codec::Big5, 0xA4..=0xC6, &big5_trails, HanCommon);
     mark(Codec::EucJp, 0xB0..=0xCF, &high, HanCommon);
     mark(Codec::EucKr, 0xB0..=0xC8, &high, HangulCommon);
-    Table { class, case }
+    Table { class, flags }
 }
 
 fn base_class(c: char) -> Class {
@@ -165,6 +196,7 @@ fn base_class(c: char) -> Class {
         | '\u{FEFF}' => Format,
         '\u{A0}' => Space,
         '’' | '”' | '»' | '›' | '…' | '–' | '—' | '\u{AD}' => SymClose,
+        '™' => SymOpen,
         'ƒ' | 'Š' | 'Œ' | 'Ž' | 'š' | 'œ' | 'ž' | 'Ÿ' => WinLetter,
         '\u{A1}'..='\u{BF}' | '×' | '÷' => SymOpen,
         '\u{C0}'..='\u{24F}' if is_common_latin(cp) => Latin,
@@ -245,10 +277,10 @@ pub(crate) fn class_of(c: char) -> Class {
 }
 
 #[inline]
-fn case_of(c: char) -> u8 {
+fn flags_of(c: char) -> u8 {
     let cp = c as u32;
     if cp < 0x10000 {
-        table().case[cp as usize]
+        table().flags[cp as usize]
     } else {
         0
     }
@@ -264,7 +296,7 @@ fn char_cost(class: Class) -> f32 {
         RareScript => 2.5,
         HanRare => 2.0,
         LatinRare | HangulRare | Format => 1.5,
-        HanKnown | Modifier | HalfKana => 1.0,
+        HanKnown | Modifier => 1.0,
         Jamo => 0.5,
         _ => 0.0,
     }
@@ -280,6 +312,9 @@ fn script(class: Class) -> u8 {
         Arabic => 6,
         RareScript => 7,
         OtherLetter => 8,
+        // Half-width katakana is a legacy form of its own; Latin letters
+        // glued to it (`perchﾃｩ`) are Shift_JIS misreads.
+        HalfKana => 9,
         _ => 0,
     }
 }
@@ -316,7 +351,8 @@ fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
         cost += 1.0;
     }
     if a_case == LOWER && b_case == UPPER && (a != AsciiLetter || b != AsciiLetter) {
-        cost += 1.0;
+        // `ðŸ` starts every emoji misread as windows-1252.
+        cost += if b == WinLetter { 2.0 } else { 1.0 };
     }
     if (a == Box) != (b == Box)
         && !matches!(a, Space | AsciiPunct | Digit)
@@ -343,7 +379,10 @@ fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
 /// How implausible `text` is, with the characters just outside it as
 /// context (pair costs across the edges count).
 pub(crate) fn cost_in_context(before: Option<char>, text: &str, after: Option<char>) -> f32 {
-    let mut scorer = Scorer::default();
+    let mut scorer = Scorer {
+        ranking: true,
+        ..Scorer::default()
+    };
     if let Some(c) = before {
         scorer.push(c, false);
     }
@@ -353,41 +392,89 @@ pub(crate) fn cost_in_context(before: Option<char>, text: &str, after: Option<ch
     if let Some(c) = after {
         scorer.push(c, false);
     }
-    scorer.total
+    scorer.finish()
 }
 
 /// Accumulates costs character by character.
+///
+/// Costs come in two kinds. Structural costs are evidence of damage on
+/// their own. Ranking costs (characters and letters that are merely less
+/// frequent, words without vowels) are not: real text has plenty of them.
+/// They only help choose between candidate decodings of text that
+/// structural evidence has already shown to be damaged, so the check for
+/// clean text leaves them out.
 #[derive(Default)]
 struct Scorer {
+    ranking: bool,
     total: f32,
     prev: Option<(Class, u8)>,
+    prev2: Option<Class>,
     /// Script of the last letter in the current word.
     word_script: u8,
+    /// Letters and vowels of the current word, in alphabets that need vowels.
+    word_letters: u32,
+    word_vowels: u32,
     /// Accented Latin letters in a row.
     accented_run: u32,
+    prev_flags_lack_jis: bool,
+    prev_char: char,
+    /// A symbol has followed the last letter of the current word.
+    symbol_in_word: bool,
 }
 
 impl Scorer {
     #[inline]
     fn push(&mut self, c: char, own: bool) {
         let class = class_of(c);
-        let case = case_of(c);
+        let flags = flags_of(c);
+        let case = flags & (UPPER | LOWER);
         if own {
             self.total += char_cost(class);
+            if self.ranking {
+                self.total += rank_cost(class, flags);
+            }
         }
         if let Some((pc, pcase)) = self.prev {
             self.total += pair_cost(pc, pcase, class, case);
+            // Simplified-only Han next to kana: Chinese misread as Japanese
+            // or the reverse; Japanese uses the characters of JIS X 0208.
+            let (a_kana, b_kana) = (pc == Kana, class == Kana);
+            if (a_kana && is_han(class) && flags & IN_JIS == 0)
+                || (b_kana && is_han(pc) && self.prev_flags_lack_jis)
+            {
+                self.total += 1.5;
+            }
+        }
+        // Symbols inside a word (`zamkn¹æ`, Mac Roman's `f√ºr`); the
+        // Catalan middle dot is the one that belongs there.
+        if is_letter(class) {
+            if self.symbol_in_word && self.word_script != 0 {
+                self.total += 2.0;
+            }
+            self.symbol_in_word = false;
+        } else if matches!(class, SymOpen | Symbol) && c != '·' {
+            self.symbol_in_word = self.word_script != 0;
+        }
+        // `Ã` and `Â` are the lead bytes of every Latin-1 character in
+        // UTF-8; real text never follows them with another non-ASCII
+        // character in the same word.
+        if matches!(self.prev_char, 'Ã' | 'Â') && !c.is_ascii() && class != Space {
+            self.total += 2.0;
         }
         // Letters of two alphabets in one word, even with symbols between
         // (`Za©СЁФ`).
         let s = script(class);
         if class == Space {
-            self.word_script = 0;
+            self.end_word();
         } else if s != 0 {
             if self.word_script != 0 && self.word_script != s {
                 self.total += 2.0;
             }
             self.word_script = s;
+            if matches!(class, Cyrillic | Greek) {
+                self.word_letters += 1;
+                self.word_vowels += u32::from(flags & VOWEL != 0);
+            }
         }
         // Runs of accented letters: legacy text read as Western (`Ïðèâåò`
         // is windows-1251 "Привет") is all accented letters, while real
@@ -400,7 +487,52 @@ impl Scorer {
         } else {
             self.accented_run = 0;
         }
+        self.prev_flags_lack_jis = is_han(class) && flags & IN_JIS == 0;
+        self.prev_char = c;
+        self.prev2 = self.prev.map(|p| p.0);
         self.prev = Some((class, case));
+    }
+
+    fn end_word(&mut self) {
+        if self.ranking && self.word_letters >= 3 && self.word_vowels == 0 {
+            self.total += 1.0;
+        }
+        self.word_script = 0;
+        self.symbol_in_word = false;
+        self.word_letters = 0;
+        self.word_vowels = 0;
+    }
+
+    fn finish(mut self) -> f32 {
+        self.end_word();
+        self.total
+    }
+}
+
+fn is_letter(class: Class) -> bool {
+    script(class) != 0
+}
+
+/// The number of letters in `text`, in any script.
+pub(crate) fn letters(text: &str) -> usize {
+    text.chars()
+        .filter(|&c| {
+            is_letter(class_of(c))
+                || matches!(
+                    class_of(c),
+                    HanCommon | HanKnown | HanRare | HangulCommon | HangulRare | Kana
+                )
+        })
+        .count()
+}
+
+/// Ranking cost of a character: see [`Scorer`].
+#[inline]
+fn rank_cost(class: Class, flags: u8) -> f32 {
+    match class {
+        HanCommon | HanKnown | HanRare | HangulCommon | HangulRare if flags & FREQUENT == 0 => 0.2,
+        Cyrillic | Greek if flags & RARE != 0 => 0.3,
+        _ => 0.0,
     }
 }
 
@@ -435,6 +567,9 @@ pub(crate) fn is_unremarkable(text: &str) -> bool {
             if scorer.total > 0.0 {
                 return false;
             }
+        }
+        if scorer.finish() > 0.0 {
+            return false;
         }
         i = end;
     }

@@ -415,7 +415,7 @@ impl Output {
                     change
                 }));
                 before.push_str(&chunk.before);
-                after.push_str(&chunk.after);
+                after.push_str(chunk.after());
             }
         }
         Ok(())

@@ -246,8 +246,8 @@ struct LineMap {
 pub struct Chunk {
     /// The chunk's decoded text.
     pub before: String,
-    /// The repaired text.
-    pub after: String,
+    /// The repaired text, if it differs.
+    after: Option<String>,
     pub changes: Vec<Located<Change>>,
     pub findings: Vec<Located<Finding>>,
     pub foreign: Vec<ForeignLine>,
@@ -290,18 +290,9 @@ impl Chunk {
         let mut foreign = Vec::new();
         let whole_utf8 = source.is_utf8() && simdutf8::basic::from_utf8(bytes).is_ok();
         if whole_utf8 {
-            // The common case, without a copy per line.
+            // The common case: one copy, and the line map is only built if
+            // the engine finds something to place.
             before.push_str(std::str::from_utf8(bytes).unwrap_or_default());
-            let mut at = 0;
-            for line in before.split_inclusive('\n') {
-                map.push(LineMap {
-                    bytes: at..at + line.len(),
-                    before: at..at + line.len(),
-                    after: 0..0,
-                    edited: false,
-                });
-                at += line.len();
-            }
         } else {
             let ranges = line_ranges(bytes, source.newline());
             let mut i = 0;
@@ -350,6 +341,36 @@ impl Chunk {
         }
 
         let repair = crate::engine::repair(&before, options);
+        if repair.changes.is_empty() && repair.findings.is_empty() && foreign.is_empty() {
+            let lines = if map.is_empty() {
+                count_lines(&before)
+            } else {
+                map.len() as u64
+            };
+            return Chunk {
+                before,
+                after: None,
+                changes: Vec::new(),
+                findings: Vec::new(),
+                foreign,
+                first_line,
+                lines,
+                source,
+                map: Vec::new(),
+            };
+        }
+        if whole_utf8 {
+            let mut at = 0;
+            for line in before.split_inclusive('\n') {
+                map.push(LineMap {
+                    bytes: at..at + line.len(),
+                    before: at..at + line.len(),
+                    after: 0..0,
+                    edited: false,
+                });
+                at += line.len();
+            }
+        }
         let line_ends: Vec<usize> = map.iter().map(|m| m.before.end).collect();
         let line_of = |offset: usize| {
             line_ends
@@ -405,7 +426,7 @@ impl Chunk {
             .collect();
         Chunk {
             before,
-            after,
+            after: Some(after),
             changes,
             findings,
             foreign,
@@ -414,6 +435,11 @@ impl Chunk {
             source,
             map,
         }
+    }
+
+    /// The repaired text.
+    pub fn after(&self) -> &str {
+        self.after.as_deref().unwrap_or(&self.before)
     }
 
     /// Whether writing the chunk back changes its bytes (in its own encoding).
@@ -429,20 +455,23 @@ impl Chunk {
             encoding: target.name(),
         };
         if target != self.source {
-            return target.encode(&self.after).ok_or_else(|| {
+            return target.encode(self.after()).ok_or_else(|| {
                 let index = self
-                    .map
-                    .iter()
-                    .position(|m| target.encode(&self.after[m.after.clone()]).is_none())
+                    .after()
+                    .split_inclusive('\n')
+                    .position(|line| target.encode(line).is_none())
                     .unwrap_or(0);
                 unencodable(index)
             });
+        }
+        if !self.changed() {
+            return Ok(src.to_vec());
         }
         let mut out = Vec::with_capacity(src.len());
         for (index, line) in self.map.iter().enumerate() {
             if line.edited {
                 let bytes = target
-                    .encode(&self.after[line.after.clone()])
+                    .encode(&self.after()[line.after.clone()])
                     .ok_or_else(|| unencodable(index))?;
                 out.extend(bytes);
             } else {
@@ -451,6 +480,12 @@ impl Chunk {
         }
         Ok(out)
     }
+}
+
+/// Lines in a text; a last line without a line end counts.
+fn count_lines(text: &str) -> u64 {
+    let newlines = text.bytes().filter(|&b| b == b'\n').count() as u64;
+    newlines + u64::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
 /// Byte ranges of the lines in `bytes`, each with its line end; a line end

@@ -1,6 +1,8 @@
 //! `unbake repair --diff` end to end: a plain diff that patch applies, and
 //! colour only where asked for or where a terminal shows it.
 
+#![cfg(unix)]
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};

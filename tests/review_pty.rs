@@ -1,6 +1,8 @@
 //! `unbake review` driven through a pseudo-terminal with scripted keys, as a
 //! person would use it; each test checks the files written.
 
+#![cfg(unix)]
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -10,8 +10,13 @@ mod candidates;
 pub mod chains;
 pub mod codecs;
 pub mod engine;
+pub mod fileio;
+pub mod jsonl;
+pub mod plan;
 pub mod plausibility;
 pub mod report;
+pub mod review;
+pub mod scan;
 
 pub use chains::{Chain, Step};
 pub use codecs::Codec;

@@ -1,0 +1,299 @@
+//! Telling what a file's bytes are before any repair is attempted.
+//!
+//! The order of the tests matters. A byte-order mark is the writer's own
+//! statement and wins. UTF-32 and UTF-16 without a mark are recognised by
+//! their zero bytes, so they must be tried before zero bytes are taken as a
+//! sign of binary data. Valid UTF-8 is trusted next: legacy multi-byte text
+//! almost never forms valid UTF-8 by chance over a whole file. What remains
+//! is either UTF-8 with some lines from another writer (mixed) or a legacy
+//! file, told apart by which kind of line is in the majority.
+
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::Encoding;
+
+use super::FileEncoding;
+
+/// What a file's first chunk says about it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Sniff {
+    Empty,
+    /// Not text; the reason, for people.
+    Binary(&'static str),
+    Text(Detection),
+}
+
+/// A file's encoding and how sure the guess is, from 0 to 1. Marks and
+/// valid UTF-8 are certain; a legacy guess is as sure as its evidence.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Detection {
+    pub encoding: FileEncoding,
+    pub confidence: f32,
+}
+
+impl Detection {
+    fn certain(encoding: FileEncoding) -> Detection {
+        Detection {
+            encoding,
+            confidence: 1.0,
+        }
+    }
+}
+
+/// Looks at the start of a file (`whole` if it is all of it).
+pub fn sniff(bytes: &[u8], whole: bool) -> Sniff {
+    if bytes.is_empty() {
+        return Sniff::Empty;
+    }
+    if let Some(encoding) = bom(bytes) {
+        return Sniff::Text(Detection::certain(encoding));
+    }
+    if let Some(encoding) = wide_without_bom(bytes) {
+        return Sniff::Text(Detection::certain(encoding));
+    }
+    if bytes.contains(&0) {
+        return Sniff::Binary("binary file (contains NUL bytes)");
+    }
+    let controls = bytes.iter().filter(|&&b| is_binary_control(b)).count();
+    if controls * 10 > bytes.len() {
+        return Sniff::Binary("binary file (mostly control bytes)");
+    }
+    // A chunk of a larger file may end inside a character; only the whole
+    // file must validate to the last byte.
+    let valid = match simdutf8::compat::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => !whole && e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4,
+    };
+    if valid {
+        return Sniff::Text(Detection::certain(FileEncoding::Utf8 { bom: false }));
+    }
+    let (mut utf8_lines, mut other_lines) = (0usize, 0usize);
+    for line in bytes.split(|&b| b == b'\n') {
+        if line.is_ascii() {
+            continue;
+        }
+        if simdutf8::basic::from_utf8(line).is_ok() {
+            utf8_lines += 1;
+        } else {
+            other_lines += 1;
+        }
+    }
+    if utf8_lines > 0 && utf8_lines >= other_lines {
+        return Sniff::Text(Detection {
+            encoding: FileEncoding::Utf8 { bom: false },
+            confidence: utf8_lines as f32 / (utf8_lines + other_lines) as f32,
+        });
+    }
+    let encoding = guess_legacy(bytes, whole);
+    Sniff::Text(Detection {
+        encoding: FileEncoding::Legacy(encoding),
+        confidence: legacy_confidence(bytes, encoding),
+    })
+}
+
+/// The legacy encoding chardetng finds most plausible; never UTF-8, never
+/// the stateful ISO-2022-JP (lines of it cannot be decoded one at a time).
+pub fn guess_legacy(bytes: &[u8], whole: bool) -> &'static Encoding {
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    detector.feed(bytes, whole);
+    detector.guess(None, Utf8Detection::Deny)
+}
+
+/// chardetng gives no confidence, so it is estimated from the evidence: a
+/// guess that fails to decode is weak, and one that decodes cleanly grows
+/// surer with the number of non-ASCII bytes it explains.
+fn legacy_confidence(bytes: &[u8], encoding: &'static Encoding) -> f32 {
+    if encoding
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .is_none()
+    {
+        return 0.3;
+    }
+    let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count() as f32;
+    let confidence = 1.0 - 0.5 * (-non_ascii / 32.0).exp();
+    (confidence * 100.0).round().min(99.0) / 100.0
+}
+
+fn bom(bytes: &[u8]) -> Option<FileEncoding> {
+    // UTF-32LE's mark starts with UTF-16LE's, so it is tested first.
+    Some(match bytes {
+        [0xEF, 0xBB, 0xBF, ..] => FileEncoding::Utf8 { bom: true },
+        [0xFF, 0xFE, 0, 0, ..] => FileEncoding::Utf32 {
+            big_endian: false,
+            bom: true,
+        },
+        [0, 0, 0xFE, 0xFF, ..] => FileEncoding::Utf32 {
+            big_endian: true,
+            bom: true,
+        },
+        [0xFF, 0xFE, ..] => FileEncoding::Utf16 {
+            big_endian: false,
+            bom: true,
+        },
+        [0xFE, 0xFF, ..] => FileEncoding::Utf16 {
+            big_endian: true,
+            bom: true,
+        },
+        _ => return None,
+    })
+}
+
+/// UTF-32 or UTF-16 without a mark. Text in them, unlike binary data,
+/// decodes to valid scalar values without NULs; UTF-16 is only recognised
+/// when it carries enough ASCII to show the zero half of each unit, which
+/// is the case for nearly all real exports.
+fn wide_without_bom(bytes: &[u8]) -> Option<FileEncoding> {
+    if bytes.len() >= 4 && bytes.len().is_multiple_of(4) {
+        for big_endian in [false, true] {
+            let units = bytes.chunks_exact(4).map(|u| {
+                let u = [u[0], u[1], u[2], u[3]];
+                if big_endian {
+                    u32::from_be_bytes(u)
+                } else {
+                    u32::from_le_bytes(u)
+                }
+            });
+            let mut ascii = 0;
+            let mut all_text = true;
+            for unit in units {
+                match char::from_u32(unit) {
+                    Some('\0') | None => {
+                        all_text = false;
+                        break;
+                    }
+                    Some(c) => ascii += usize::from(c.is_ascii()),
+                }
+            }
+            if all_text && ascii * 4 >= bytes.len() / 4 {
+                return Some(FileEncoding::Utf32 {
+                    big_endian,
+                    bom: false,
+                });
+            }
+        }
+    }
+    if bytes.len() >= 2 && bytes.len().is_multiple_of(2) {
+        let pairs = bytes.len() / 2;
+        let high_zero_le = bytes.chunks_exact(2).filter(|p| p[1] == 0 && p[0] != 0);
+        let high_zero_be = bytes.chunks_exact(2).filter(|p| p[0] == 0 && p[1] != 0);
+        for (big_endian, count) in [(false, high_zero_le.count()), (true, high_zero_be.count())] {
+            let encoding = if big_endian {
+                encoding_rs::UTF_16BE
+            } else {
+                encoding_rs::UTF_16LE
+            };
+            if count * 10 >= pairs * 3
+                && !bytes.chunks_exact(2).any(|p| p == [0, 0])
+                && encoding
+                    .decode_without_bom_handling_and_without_replacement(bytes)
+                    .is_some()
+            {
+                return Some(FileEncoding::Utf16 {
+                    big_endian,
+                    bom: false,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Control bytes that text files do not contain; tab, line feed, vertical
+/// tab, form feed, carriage return and escape (terminal colours) do occur.
+fn is_binary_control(b: u8) -> bool {
+    matches!(b, 0x01..=0x08 | 0x0E..=0x1A | 0x1C..=0x1F | 0x7F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encoding(bytes: &[u8]) -> FileEncoding {
+        match sniff(bytes, true) {
+            Sniff::Text(d) => d.encoding,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn marks() {
+        assert_eq!(encoding(b"\xEF\xBB\xBFa"), FileEncoding::Utf8 { bom: true });
+        assert_eq!(
+            encoding(b"\xFF\xFEa\0"),
+            FileEncoding::Utf16 {
+                big_endian: false,
+                bom: true
+            }
+        );
+        assert_eq!(
+            encoding(b"\xFF\xFE\0\0a\0\0\0"),
+            FileEncoding::Utf32 {
+                big_endian: false,
+                bom: true
+            }
+        );
+    }
+
+    #[test]
+    fn wide_text_without_marks() {
+        let le: Vec<u8> = "hello, wörld\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "hello, wörld\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        let be32: Vec<u8> = "héllo\n"
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        assert_eq!(
+            encoding(&le),
+            FileEncoding::Utf16 {
+                big_endian: false,
+                bom: false
+            }
+        );
+        assert_eq!(
+            encoding(&be),
+            FileEncoding::Utf16 {
+                big_endian: true,
+                bom: false
+            }
+        );
+        assert_eq!(
+            encoding(&be32),
+            FileEncoding::Utf32 {
+                big_endian: true,
+                bom: false
+            }
+        );
+    }
+
+    #[test]
+    fn binary() {
+        assert!(matches!(
+            sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", true),
+            Sniff::Binary(_)
+        ));
+        assert!(matches!(sniff(b"\x01\x02\x03abc", true), Sniff::Binary(_)));
+        assert_eq!(sniff(b"", true), Sniff::Empty);
+    }
+
+    #[test]
+    fn utf8_legacy_and_mixed() {
+        assert_eq!(
+            encoding("été\n".as_bytes()),
+            FileEncoding::Utf8 { bom: false }
+        );
+        let (gbk, _, _) = encoding_rs::GBK.encode("参数设置，请检查配置文件。\n");
+        assert_eq!(encoding(&gbk), FileEncoding::Legacy(encoding_rs::GBK));
+        let mixed = b"caf\xC3\xA9\nna\xC3\xAFve\ncaf\xE9\n";
+        assert_eq!(encoding(mixed), FileEncoding::Utf8 { bom: false });
+        // A chunk cut inside a character is still UTF-8.
+        assert_eq!(
+            sniff("ab é".as_bytes().split_last().unwrap().1, false),
+            Sniff::Text(Detection::certain(FileEncoding::Utf8 { bom: false }))
+        );
+    }
+}

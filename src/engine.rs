@@ -300,7 +300,11 @@ impl<'a> LineRepair<'a> {
             if plausibility::is_unremarkable(&current) {
                 break;
             }
-            let accepted = choose(&current, atoms(&current, options.max_layers));
+            let accepted = choose(
+                &current,
+                atoms(&current, options.max_layers),
+                options.max_layers,
+            );
             if accepted.is_empty() || !self.apply(accepted) {
                 break;
             }
@@ -517,7 +521,7 @@ fn may_lead_utf8(c: char) -> bool {
 
 /// How `misread` would undo an atom that has no options of its own: as a
 /// single step, and only if that makes the span no less plausible.
-fn join(line: &str, atom: &Atom, misread: &Step) -> Option<Found> {
+fn join(line: &str, atom: &Atom, misread: &Step, max_layers: usize) -> Option<Found> {
     if candidates::granularity_of(misread) != atom.granularity {
         return None;
     }
@@ -534,9 +538,26 @@ fn join(line: &str, atom: &Atom, misread: &Step) -> Option<Found> {
         text,
         span: atom.range.clone(),
     };
-    // Turning letters into symbols is no repair, whatever the costs say.
-    (found.gain() >= 0.0 && plausibility::letters(&found.text) >= plausibility::letters(span))
-        .then_some(found)
+    let found = candidates::deepen(found, before, after, max_layers);
+    // Turning letters into symbols is no repair, whatever the costs say. A
+    // legacy codec maps character for character, so letters must stay
+    // letters one for one; UTF-8 folds several characters into one.
+    let (was, now) = (
+        plausibility::letters(span),
+        plausibility::letters(&found.text),
+    );
+    let keeps_letters = match misread {
+        Step::Reinterpret {
+            actual: Codec::Utf8,
+            ..
+        } => now > 0 || was == 0,
+        _ => now >= was,
+    };
+    // The span showed no damage of its own, so it joins unless the repair
+    // adds evidence of damage; being less frequent text is no such evidence.
+    let no_worse = plausibility::structural_cost_in_context(before, &found.text, after)
+        <= plausibility::structural_cost_in_context(before, span, after);
+    (no_worse && keeps_letters).then_some(found)
 }
 
 /// Spans of the line at a granularity: runs of non-ASCII characters (with
@@ -563,12 +584,24 @@ fn spans(line: &str, granularity: Granularity) -> impl Iterator<Item = Range<usi
     })
 }
 
+/// How much a misread's gain counts when misreads compete. A single-byte
+/// codec decodes any bytes into letters of its alphabet, so reading text
+/// as windows-1256 or KOI8-R can make almost anything look like clean
+/// Arabic or Russian; such a reading has to beat a UTF-8 or CJK reading
+/// (which must also get the byte structure right) by a clear margin.
+fn prior(misread: &Step) -> f32 {
+    match misread {
+        Step::Reinterpret { actual, .. } if actual.is_single_byte() => 0.75,
+        _ => 1.0,
+    }
+}
+
 /// Chooses repairs for a line. The misread that explains the most, summed
 /// over all the spans it repairs, is taken first: one story that explains
 /// several spans of a line is stronger evidence than any of them alone, and
 /// it keeps a short span from being explained by an accident of some other
 /// codec. Then the next, over the spans left, until none gains enough.
-fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
+fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> {
     let mut accepted = Vec::new();
     loop {
         // Total gain per misread, over the spans where it gains.
@@ -593,7 +626,7 @@ fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
             .into_iter()
             .filter(|t| t.1 >= MIN_GAIN && t.3 <= 0.5 * t.2)
             .fold(None::<(Step, f32, f32, f32, usize)>, |best, t| match best {
-                Some(b) if b.1 + 1e-4 >= t.1 => Some(b),
+                Some(b) if prior(&b.0) * b.1 + 1e-4 >= prior(&t.0) * t.1 => Some(b),
                 _ => Some(t),
             });
         let Some((key, gain, _, _, _)) = best else {
@@ -608,7 +641,7 @@ fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
                 .iter()
                 .find(|f| f.first_misread() == &key && (f.gain() > 0.0 || atom.weak))
                 .cloned();
-            if let Some(f) = option.or_else(|| join(line, atom, &key)) {
+            if let Some(f) = option.or_else(|| join(line, atom, &key, max_layers)) {
                 taken.push(f.span.clone());
                 members.push(f);
             }

@@ -143,6 +143,11 @@ fn build_table() -> Table {
             flags[c as usize] |= flag;
         }
     }
+    // Enclosed CJK letters and CJK unit symbols (`㎡㏃㎒`) are rows that
+    // Korean and Japanese codecs reach from other codecs' letters.
+    for cp in 0x3200..=0x33FF {
+        flags[cp] |= RARE;
+    }
     for lead in 0xB0..=0xF4u8 {
         for trail in 0xA1..=0xFEu8 {
             if let Some(c) = Codec::EucJp
@@ -446,8 +451,21 @@ fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
 /// How implausible `text` is, with the characters just outside it as
 /// context (pair costs across the edges count).
 pub(crate) fn cost_in_context(before: Option<char>, text: &str, after: Option<char>) -> f32 {
+    score(before, text, after, true)
+}
+
+/// [`cost_in_context`] without the ranking costs: only evidence of damage.
+pub(crate) fn structural_cost_in_context(
+    before: Option<char>,
+    text: &str,
+    after: Option<char>,
+) -> f32 {
+    score(before, text, after, false)
+}
+
+fn score(before: Option<char>, text: &str, after: Option<char>, ranking: bool) -> f32 {
     let mut scorer = Scorer {
-        ranking: true,
+        ranking,
         ..Scorer::default()
     };
     if let Some(c) = before {
@@ -608,6 +626,7 @@ fn rank_cost(class: Class, flags: u8) -> f32 {
     match class {
         HanCommon | HanKnown | HanRare | HangulCommon | HangulRare if flags & FREQUENT == 0 => 0.2,
         Cyrillic | Greek if flags & RARE != 0 => 0.3,
+        Symbol if flags & RARE != 0 => 0.5,
         _ => 0.0,
     }
 }

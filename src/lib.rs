@@ -7,6 +7,7 @@
 //! ```
 
 pub mod chains;
+pub mod chinese;
 pub mod codecs;
 pub mod engine;
 pub mod report;

@@ -110,6 +110,9 @@ pub(crate) struct Rebuilt {
     pub used: usize,
     /// The straddling character and its reading.
     pub straddler: (char, String),
+    /// Characters whose trail byte was swallowed with the `(` of their own
+    /// reading inside the shifted run, with that reading.
+    pub owners: Vec<(char, String)>,
     /// The character before the `?` whose trail byte began the straddle,
     /// and its offset.
     pub before: char,
@@ -125,6 +128,9 @@ pub(crate) enum Stop {
     /// Another lost byte is needed: the trail of the character with this
     /// lead byte that has this reading.
     NeedsByte { lead: u8, reading: String },
+    /// Two more lost bytes are needed: the trail of the character with this
+    /// lead byte, and the ASCII byte swallowed with it.
+    NeedsPair { lead: u8 },
 }
 
 /// Whether a `?` at `question` starts a split site: `?reading)`.
@@ -173,6 +179,8 @@ pub(crate) fn rebuild(text: &str, question: usize, lost: &[u8]) -> Result<Rebuil
     let mut at = skip_repeats(text, question + 1 + n, straddler);
     let mut bytes = vec![lead];
     let mut used = 1;
+    let mut owners = Vec::new();
+    let mut tail = None;
     loop {
         let c = text[at..].chars().next().ok_or(Stop::NoFit)?;
         if c == '?' {
@@ -191,9 +199,25 @@ pub(crate) fn rebuild(text: &str, question: usize, lost: &[u8]) -> Result<Rebuil
                     .ok_or(Stop::NoFit)?;
                 used += 1;
                 bytes.push(trail);
+                owners.push((owner, reading.to_string()));
                 at = skip_repeats(text, at + 1 + n, owner);
                 break;
             }
+            // A trail byte swallowed with a byte that cannot follow a lead
+            // byte: a comma, a space, a line break. Both are lost, and only
+            // plausibility can choose them.
+            let lead = *bytes.last().unwrap();
+            let (Some(&trail), Some(&next)) = (lost.get(used), lost.get(used + 1)) else {
+                return Err(Stop::NeedsPair { lead });
+            };
+            if !(next < 0x40 || next == 0x7F) {
+                return Err(Stop::NoFit);
+            }
+            used += 2;
+            bytes.push(trail);
+            tail = Some(char::from(next));
+            at += 1;
+            break;
         }
         let len = bytes.len();
         bytes_of(c, &mut bytes).ok_or(Stop::NoFit)?;
@@ -207,11 +231,13 @@ pub(crate) fn rebuild(text: &str, question: usize, lost: &[u8]) -> Result<Rebuil
         let [l, t] = *p else { return Err(Stop::NoFit) };
         restored.push(pair(l, t).ok_or(Stop::NoFit)?);
     }
+    restored.extend(tail);
     Ok(Rebuilt {
         end: at,
         text: restored,
         used,
         straddler: (straddler, reading.to_string()),
+        owners,
         before,
         before_at,
     })
@@ -241,13 +267,28 @@ pub(crate) fn rejoin(text: &str, lost: &[u8]) -> Option<String> {
 }
 
 /// Every way to rebuild the site at `question`: the lost bytes and the
-/// result, for each choice the evidence allows.
-pub(crate) fn candidates(text: &str, question: usize) -> Vec<(Vec<u8>, Rebuilt)> {
+/// result, for each choice the evidence allows. `separators` are the bytes
+/// below 0x40 the document puts after its characters, the candidates for an
+/// ASCII byte swallowed with a trail byte.
+pub(crate) fn candidates(
+    text: &str,
+    question: usize,
+    separators: &[u8],
+) -> Vec<(Vec<u8>, Rebuilt)> {
     let mut found = Vec::new();
     let mut pending: Vec<Vec<u8>> = (0x81..=0xFEu8).map(|b| vec![b]).collect();
     while let Some(lost) = pending.pop() {
         match rebuild(text, question, &lost) {
             Ok(site) => found.push((lost, site)),
+            Err(Stop::NeedsPair { lead }) if lost.len() < 4 => {
+                for trail in (0x40..=0xFEu8).filter(|&t| pair(lead, t).is_some()) {
+                    for &next in separators {
+                        let mut more = lost.clone();
+                        more.extend([trail, next]);
+                        pending.push(more);
+                    }
+                }
+            }
             Err(Stop::NeedsByte { lead, reading }) if lost.len() < 4 => {
                 for trail in (0x40..=0xFEu8).filter(|&t| t != 0x7F) {
                     if pair(lead, trail).is_some_and(|c| is_reading_of(&reading, c)) {
@@ -267,7 +308,9 @@ pub(crate) fn candidates(text: &str, question: usize) -> Vec<(Vec<u8>, Rebuilt)>
 /// How likely a character is in running Chinese text: the common sets of
 /// GB2312 (level 1) and Big5 (level 1) stand for the characters people use.
 pub(crate) fn plausibility(c: char) -> i32 {
-    if c.is_ascii() || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}') {
+    if c.is_ascii()
+        || matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}')
+    {
         return 0;
     }
     if !is_han(c) {
@@ -294,7 +337,7 @@ mod tests {
     fn seed_sites_rebuild_uniquely() {
         let text = "交通運(yùn)輸?shù)拳h(huán)節(jié)";
         let q = text.find('?').unwrap();
-        let found = candidates(text, q);
+        let found = candidates(text, q, b",");
         assert_eq!(found.len(), 1, "{found:?}");
         let (lost, site) = &found[0];
         assert_eq!(lost, &[0xB5]);

@@ -91,19 +91,23 @@ impl Conversion {
     }
 }
 
+/// Which script a character belongs to: (only traditional, only simplified).
+pub(crate) fn script(c: char) -> (bool, bool) {
+    let s = c.to_string();
+    let traditional = to_simplified(&s) != s;
+    (
+        traditional,
+        !traditional && converter(BuiltinConfig::S2t).convert(&s) != s,
+    )
+}
+
 /// Classifies each distinct character once: does it exist only in
 /// traditional or only in simplified text?
 struct Scripts(HashMap<char, (bool, bool)>);
 
 impl Scripts {
     fn classify(&mut self, c: char) -> (bool, bool) {
-        *self.0.entry(c).or_insert_with(|| {
-            let s = c.to_string();
-            let to_s = to_simplified(&s);
-            let to_t = converter(BuiltinConfig::S2t).convert(&s);
-            let traditional = to_s != s;
-            (traditional, !traditional && to_t != s)
-        })
+        *self.0.entry(c).or_insert_with(|| script(c))
     }
 }
 

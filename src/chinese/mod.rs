@@ -11,6 +11,12 @@
 //! decoder turned the orphaned byte and the `(` into `?` ([`split`] explains
 //! why the lost byte can be worked out exactly).
 //!
+//! When a split site admits several lost bytes, the choice is scored with
+//! what the document itself says (the character pairs it uses, its script,
+//! the characters the inserter is seen to annotate) and with word
+//! frequencies from jieba's dictionary; a site whose best choice does not
+//! clearly beat the next is reported, not repaired.
+//!
 //! Readings are removed only where the bracket holds a reading of the
 //! character before it, and only when the whole text shows the inserter at
 //! work: several such readings, or a split site. A primer that annotates
@@ -178,10 +184,12 @@ struct Context {
     /// Bytes below 0x40 that follow a character in the document, and how
     /// often.
     separators: Vec<(u8, u32)>,
-    words: RefCell<HashMap<String, bool>>,
+    words: RefCell<HashMap<String, f32>>,
+    /// How often each punctuation mark occurs.
+    marks: HashMap<char, u32>,
     /// Characters the inserter is seen to annotate.
     annotated: HashSet<char>,
-    priors: RefCell<HashMap<char, f32>>,
+    priors: RefCell<HashMap<(char, bool), f32>>,
 }
 
 impl Context {
@@ -189,6 +197,7 @@ impl Context {
         let mut bigrams = HashMap::new();
         let mut distinct = HashSet::new();
         let mut separators = BTreeMap::new();
+        let mut marks = HashMap::new();
         let mut prev: Option<char> = None;
         let mut i = 0;
         while let Some(ch) = text[i..].chars().next() {
@@ -196,6 +205,9 @@ impl Context {
             if ch.is_ascii_alphabetic() {
                 prev = None;
                 continue;
+            }
+            if !ch.is_ascii() && !is_han(ch) {
+                *marks.entry(ch).or_insert(0) += 1;
             }
             if let Some(p) = prev {
                 *bigrams.entry((p, ch)).or_insert(0) += 1;
@@ -225,21 +237,50 @@ impl Context {
             traditional: t > s,
             separators: separators.into_iter().collect(),
             words: RefCell::new(HashMap::new()),
+            marks,
             annotated,
             priors: RefCell::new(HashMap::new()),
         }
     }
 
-    fn prior(&self, c: char) -> f32 {
-        *self.priors.borrow_mut().entry(c).or_insert_with(|| {
-            let (traditional, simplified) = traditional::script(c);
-            let foreign = if self.traditional {
-                simplified
-            } else {
-                traditional
-            };
-            split::plausibility(c) as f32 - if foreign { 2.0 } else { 0.0 }
-        })
+    /// Whether the text just before `at` is traditional: a document may mix
+    /// scripts sentence by sentence (004 does), so the neighbours decide,
+    /// and the document only when they do not.
+    fn traditional_at(&self, text: &str, at: usize) -> bool {
+        let (mut t, mut s) = (0, 0);
+        for c in text[..at].chars().rev().filter(|&c| is_han(c)).take(12) {
+            match traditional::script(c) {
+                (true, _) => t += 1,
+                (_, true) => s += 1,
+                _ => {}
+            }
+        }
+        if t == s {
+            self.traditional
+        } else {
+            t > s
+        }
+    }
+
+    fn prior(&self, c: char, traditional: bool) -> f32 {
+        *self
+            .priors
+            .borrow_mut()
+            .entry((c, traditional))
+            .or_insert_with(|| {
+                let (is_traditional, is_simplified) = traditional::script(c);
+                let foreign = if traditional {
+                    is_simplified
+                } else {
+                    is_traditional
+                };
+                // Punctuation is as likely as the document makes it.
+                let mark = self
+                    .marks
+                    .get(&c)
+                    .map_or(0.0, |&n| 0.7 * (1.0 + n as f32).ln());
+                split::plausibility(c) as f32 + mark - if foreign { 2.0 } else { 0.0 }
+            })
     }
 
     fn bigram(&self, a: char, b: char) -> f32 {
@@ -247,12 +288,13 @@ impl Context {
         2.0 * (1.0 + n as f32).ln()
     }
 
-    /// Whether the characters make a word of jieba's dictionary (of
-    /// simplified Chinese, so traditional text is converted first).
-    fn is_word(&self, chars: &[char]) -> bool {
+    /// How common the characters are as a word, by jieba's dictionary
+    /// (of simplified Chinese, so traditional text is converted first):
+    /// 责任 5946, 责人 6.
+    fn word(&self, chars: &[char]) -> f32 {
         static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
         if !chars.iter().all(|&c| is_han(c)) {
-            return false;
+            return 0.0;
         }
         let word: String = chars.iter().collect();
         *self
@@ -260,19 +302,26 @@ impl Context {
             .borrow_mut()
             .entry(word.clone())
             .or_insert_with(|| {
-                JIEBA
-                    .get_or_init(jieba_rs::Jieba::new)
-                    .has_word(&traditional::to_simplified(&word))
+                let jieba = JIEBA.get_or_init(jieba_rs::Jieba::new);
+                let simplified = traditional::to_simplified(&word);
+                if jieba.has_word(&simplified) {
+                    (jieba.suggest_freq(&simplified) as f32).ln()
+                } else {
+                    0.0
+                }
             })
     }
 
     /// How well a run of characters reads: pairs the document itself uses,
-    /// and words of two or three characters.
+    /// and how common its words of two or three characters are.
     fn fluency(&self, window: &[char]) -> f32 {
         let pairs: f32 = window.windows(2).map(|w| self.bigram(w[0], w[1])).sum();
-        let words2 = window.windows(2).filter(|w| self.is_word(w)).count();
-        let words3 = window.windows(3).filter(|w| self.is_word(w)).count();
-        pairs + 3.0 * words2 as f32 + 2.0 * words3 as f32
+        let words: f32 = window
+            .windows(2)
+            .chain(window.windows(3))
+            .map(|w| self.word(w))
+            .sum();
+        pairs + 0.5 * words
     }
 
     /// How often the document puts this separator after a character; the
@@ -303,15 +352,25 @@ fn choose(
     listed: &BTreeMap<(char, &str), usize>,
     context: &Context,
 ) -> Result<SplitSite, String> {
-    let separators: Vec<u8> = context.separators.iter().map(|s| s.0).collect();
+    // A line feed is always a candidate: the one that ended the text may be
+    // the very byte that was lost.
+    let mut separators: Vec<u8> = context.separators.iter().map(|s| s.0).collect();
+    if !separators.contains(&b'\n') {
+        separators.push(b'\n');
+    }
     let found = split::candidates(text, question, &separators);
+    let traditional = context.traditional_at(text, question);
     let score = |site: &split::Rebuilt| -> f32 {
         let mut score = 0.0;
         if let Some(c) = site.text.chars().next_back().filter(|c| c.is_ascii()) {
             score += context.separator(c);
+            // A text's last byte is a line feed.
+            if site.end == text.len() && c == '\n' {
+                score += 6.0;
+            }
         }
         for (c, reading) in std::iter::once(&site.straddler).chain(&site.owners) {
-            score += context.prior(*c);
+            score += context.prior(*c, traditional);
             if listed.contains_key(&(*c, reading.as_str())) {
                 score += 3.0;
             }
@@ -333,7 +392,11 @@ fn choose(
             .chain(site.text.chars())
             .chain(text[after..].chars().next())
             .collect();
-        score += site.text.chars().map(|c| context.prior(c)).sum::<f32>();
+        score += site
+            .text
+            .chars()
+            .map(|c| context.prior(c, traditional))
+            .sum::<f32>();
         score += context.fluency(&window);
         score
     };

@@ -23,6 +23,12 @@
 //! reading: the trail byte it swallows with that reading's `(` is the trail
 //! of the character the reading belongs to, whose lead byte is known.
 //!
+//! The run can also end badly: a trail byte read as a lead byte, followed
+//! by a byte that cannot be a trail (a comma, a line break), is swallowed
+//! with it. Nothing but plausibility tells which two bytes those were, so
+//! the caller scores every choice and reports the site when no choice
+//! stands out.
+//!
 //! The tables are the WHATWG gbk/gb18030 ones, as encoding_rs has them, so
 //! re-encoding a damaged character gives back exactly the bytes that were
 //! decoded into it.

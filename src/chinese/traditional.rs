@@ -137,9 +137,15 @@ pub(crate) fn detect(text: &str) -> Option<Conversion> {
     let s2t = converter(BuiltinConfig::S2t);
     let s2tw = converter(BuiltinConfig::S2tw);
     let s2hk = converter(BuiltinConfig::S2hk);
-    for line in lines {
-        let simplified = to_simplified(line);
-        let written: Vec<char> = line.chars().collect();
+    // Phrases do not cross punctuation, so only the clauses holding a
+    // suspect character need converting: most of the text never does.
+    let clauses = lines
+        .into_iter()
+        .flat_map(|line| line.split(|c: char| !is_han(c) && !c.is_alphanumeric()))
+        .filter(|clause| clause.chars().any(|c| NAIVE.contains(c)));
+    for clause in clauses {
+        let simplified = to_simplified(clause);
+        let written: Vec<char> = clause.chars().collect();
         let forms: Vec<Vec<char>> = [s2t, s2tw, s2hk]
             .iter()
             .map(|c| c.convert(&simplified).chars().collect())
@@ -148,8 +154,7 @@ pub(crate) fn detect(text: &str) -> Option<Conversion> {
             continue;
         }
         for (i, &c) in written.iter().enumerate() {
-            // Only inside a run of traditional text: a simplified character
-            // in a mixed text is a mix, not a naive conversion.
+            // Counted only where every standard's conversion disagrees.
             if !NAIVE.contains(c) || forms.iter().any(|f| f[i] == c) {
                 continue;
             }

@@ -189,6 +189,8 @@ struct Context {
     marks: HashMap<char, u32>,
     /// Characters the inserter is seen to annotate.
     annotated: HashSet<char>,
+    /// Characters seen without a reading after them.
+    bare: HashSet<char>,
     priors: RefCell<HashMap<(char, bool), f32>>,
 }
 
@@ -198,6 +200,7 @@ impl Context {
         let mut distinct = HashSet::new();
         let mut separators = BTreeMap::new();
         let mut marks = HashMap::new();
+        let mut bare = HashSet::new();
         let mut prev: Option<char> = None;
         let mut i = 0;
         while let Some(ch) = text[i..].chars().next() {
@@ -221,7 +224,11 @@ impl Context {
                     distinct.insert(ch);
                 }
                 // Readings interrupt the text, not its words.
-                i += readings_after(ch, &text[i..]).1;
+                let len = readings_after(ch, &text[i..]).1;
+                if len == 0 {
+                    bare.insert(ch);
+                }
+                i += len;
             }
         }
         let (mut t, mut s) = (0, 0);
@@ -239,6 +246,7 @@ impl Context {
             words: RefCell::new(HashMap::new()),
             marks,
             annotated,
+            bare,
             priors: RefCell::new(HashMap::new()),
         }
     }
@@ -371,8 +379,12 @@ fn choose(
         }
         for (c, reading) in std::iter::once(&site.straddler).chain(&site.owners) {
             score += context.prior(*c, traditional);
+            // The inserter annotates every occurrence of the characters on
+            // its list, and the straddling character is one of them.
             if listed.contains_key(&(*c, reading.as_str())) {
                 score += 3.0;
+            } else if context.bare.contains(c) {
+                score -= 3.0;
             }
         }
         let last = site.text.chars().next_back().unwrap_or(site.before);
@@ -457,11 +469,15 @@ impl Insertions {
             let before = &text[site.span.clone()];
             let evidence = match site.readings.as_slice() {
                 [one] => format!("{one} is a reading of {}; inserted after it", site.ch),
-                many => format!(
-                    "{} are readings of {}; inserted after it {} times",
-                    many.join(", "),
+                [first, rest @ ..] if rest.iter().all(|r| r == first) => format!(
+                    "{first} is a reading of {}; inserted after it {} times",
                     site.ch,
-                    many.len()
+                    rest.len() + 1
+                ),
+                many => format!(
+                    "{} are readings of {}; inserted after it",
+                    many.join(", "),
+                    site.ch
                 ),
             };
             changes.push(change(

@@ -96,7 +96,7 @@ fn toneless_matches(reading: &str, toned: &str) -> bool {
 
 /// The valid reading groups right after `ch` at the start of `s`: their
 /// readings and their total byte length.
-pub(crate) fn readings_after<'a>(ch: char, s: &'a str) -> (Vec<&'a str>, usize) {
+pub(crate) fn readings_after(ch: char, s: &str) -> (Vec<&str>, usize) {
     let mut found = Vec::new();
     let mut len = 0;
     while let Some((reading, n)) = parse_group(&s[len..]) {

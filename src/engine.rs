@@ -56,6 +56,13 @@ pub enum Family {
     ReplacementGarbage,
     /// `烫烫烫` / `屯屯屯`: uninitialised memory printed as GBK.
     UninitialisedMemory,
+    /// Pinyin readings inserted in brackets after Chinese characters.
+    PinyinReadings,
+    /// Chinese characters split by a reading inserter working on GBK bytes.
+    SplitCharacters,
+    /// Traditional Chinese made by converting simplified text character by
+    /// character.
+    MachineConvertedTraditional,
 }
 
 impl Family {
@@ -65,6 +72,9 @@ impl Family {
             Family::LostBytes => "bytes lost to '?' or U+FFFD",
             Family::ReplacementGarbage => "replacement characters read as GBK (锟斤拷)",
             Family::UninitialisedMemory => "uninitialised memory shown as text (烫烫烫)",
+            Family::PinyinReadings => "pinyin readings inserted after characters",
+            Family::SplitCharacters => "characters split by a reading inserter",
+            Family::MachineConvertedTraditional => "machine-converted traditional Chinese",
         }
     }
 }

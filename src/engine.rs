@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::candidates::{self, Found, Granularity};
 use crate::chains::{Chain, Step, LOST_MARKERS};
+use crate::chinese;
 use crate::codecs::Codec;
 use crate::plausibility;
 
@@ -145,16 +146,90 @@ pub fn repair(text: &str, options: &Options) -> Repair {
             repair_lines(text, 0, options, &mut changes, &mut findings);
         }
     }
-    findings.sort_by_key(|f| f.span.start);
-    let text = if changes.is_empty() {
+    let mut repaired = if changes.is_empty() {
         text.to_string()
     } else {
         apply_changes(text, &changes)
     };
+    // Chinese forensics reads the text as it is once the bytes are right.
+    let (zh_changes, zh_findings) = chinese::repair(&repaired, options);
+    if !zh_changes.is_empty() || !zh_findings.is_empty() {
+        let map = OffsetMap::new(&changes);
+        for f in zh_findings {
+            findings.push(Finding {
+                span: map
+                    .to_input(&f.span, true)
+                    .expect("lenient mapping always maps"),
+                ..f
+            });
+        }
+        // A forensic change inside a span the engine already rewrote has no
+        // replayable chain from the input; it is left for a second run.
+        let mapped: Vec<Change> = zh_changes
+            .into_iter()
+            .filter_map(|c| {
+                map.to_input(&c.span, false)
+                    .map(|span| Change { span, ..c })
+            })
+            .collect();
+        if !mapped.is_empty() {
+            changes.extend(mapped);
+            changes.sort_by_key(|c| c.span.start);
+            repaired = apply_changes(text, &changes);
+        }
+    }
+    findings.sort_by_key(|f| f.span.start);
     Repair {
-        text,
+        text: repaired,
         changes,
         findings,
+    }
+}
+
+/// Maps byte offsets in repaired text back to the input.
+struct OffsetMap {
+    /// For each change, in order: its span in the input and in the output.
+    spans: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl OffsetMap {
+    fn new(changes: &[Change]) -> Self {
+        let mut delta: isize = 0;
+        let spans = changes
+            .iter()
+            .map(|c| {
+                let start = (c.span.start as isize + delta) as usize;
+                delta += c.after.len() as isize - c.before.len() as isize;
+                (c.span.clone(), start..start + c.after.len())
+            })
+            .collect();
+        OffsetMap { spans }
+    }
+
+    /// The input range for an output range. A range that overlaps a changed
+    /// span maps only when `lenient`, to the union with that span.
+    fn to_input(&self, out: &Range<usize>, lenient: bool) -> Option<Range<usize>> {
+        let mut delta: isize = 0;
+        let (mut start, mut end) = (None, None);
+        for (input, output) in &self.spans {
+            if output.end <= out.start {
+                delta = input.end as isize - output.end as isize;
+                continue;
+            }
+            if output.start >= out.end {
+                break;
+            }
+            if !lenient {
+                return None;
+            }
+            start.get_or_insert(input.start.min((out.start as isize + delta) as usize));
+            end = Some(input.end);
+        }
+        let start = start.unwrap_or((out.start as isize + delta) as usize);
+        let end = end.map_or((out.end as isize + delta) as usize, |e| {
+            e.max((out.end as isize + delta) as usize)
+        });
+        Some(start..end)
     }
 }
 

@@ -437,8 +437,14 @@ fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
     if (ah && b == HalfKana) || (a == HalfKana && bh) {
         cost += 1.5;
     }
-    if (a == AsciiLetter && is_han(b)) || (is_han(a) && b == AsciiLetter) {
+    let a_cjk = is_han(a) || matches!(a, HangulCommon | HangulRare | Kana);
+    let b_cjk = is_han(b) || matches!(b, HangulCommon | HangulRare | Kana);
+    if (a == AsciiLetter && b_cjk) || (a_cjk && b == AsciiLetter) {
         cost += 0.75;
+    }
+    // Accented Latin glued to CJK (`Za웁녔`) is no orthography's.
+    if (matches!(a, Latin | WinLetter) && b_cjk) || (a_cjk && matches!(b, Latin | WinLetter)) {
+        cost += 2.0;
     }
     if (matches!(a, HangulCommon | HangulRare) && b == Kana)
         || (a == Kana && matches!(b, HangulCommon | HangulRare))

@@ -285,6 +285,13 @@ fn base_class(c: char) -> Class {
         | '\u{2DE0}'..='\u{2DFF}'
         | '\u{A640}'..='\u{A69F}' => Cyrillic,
         '\u{530}'..='\u{58F}' | '\u{FB13}'..='\u{FB17}' => Armenian,
+        '\u{591}'..='\u{5BD}'
+        | '\u{5BF}'
+        | '\u{5C1}'
+        | '\u{5C2}'
+        | '\u{5C4}'
+        | '\u{5C5}'
+        | '\u{5C7}' => Combining,
         '\u{590}'..='\u{5FF}' | '\u{FB1D}'..='\u{FB4F}' => Hebrew,
         '\u{600}'..='\u{6FF}'
         | '\u{750}'..='\u{77F}'
@@ -562,6 +569,15 @@ impl Scorer {
         if matches!(self.prev_char, 'Ã' | 'Â') && !c.is_ascii() && class != Space {
             self.total += 2.0;
         }
+        // A combining mark with no letter to sit on, and a final form with
+        // the word going on (`ָגאם`, `קמיםבמיו`): legacy Cyrillic or Greek
+        // read as Hebrew.
+        if class == Combining && self.prev.is_none_or(|(p, _)| !is_letter(p)) {
+            self.total += 2.0;
+        }
+        if is_letter(class) && matches!(self.prev_char, 'ך' | 'ם' | 'ן' | 'ף' | 'ץ' | 'ς') {
+            self.total += 1.5;
+        }
         // Letters of two alphabets in one word, even with symbols between
         // (`Za©СЁФ`).
         let s = script(class);
@@ -633,6 +649,9 @@ fn rank_cost(class: Class, flags: u8) -> f32 {
         HanCommon | HanKnown | HanRare | HangulCommon | HangulRare if flags & FREQUENT == 0 => 0.2,
         Cyrillic | Greek if flags & RARE != 0 => 0.3,
         Symbol if flags & RARE != 0 => 0.5,
+        // Half-width katakana is where Shift_JIS puts bytes 0xA1..0xDF, so
+        // any Western text read as Shift_JIS turns into it.
+        HalfKana => 0.5,
         _ => 0.0,
     }
 }

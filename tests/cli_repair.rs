@@ -312,6 +312,24 @@ fn legacy_files_keep_their_encoding_unless_asked() {
 }
 
 #[test]
+fn mojibake_inside_a_legacy_file_is_repaired_in_its_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gbk.txt");
+    let clean = "配置文件中的参数无效，请检查后重新启动服务。\n";
+    let damaged = format!("{clean}{}\n{clean}", gbk_mojibake(ZH));
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(&damaged);
+    assert!(!unmappable);
+    fs::write(&file, &bytes).unwrap();
+
+    let run = unbake(dir.path(), &["repair", "--explain", "gbk.txt"], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("gbk.txt:2:1: "), "{}", run.stdout);
+    let repaired = format!("{clean}{ZH}\n{clean}");
+    let (expected, _, _) = encoding_rs::GBK.encode(&repaired);
+    assert_eq!(fs::read(&file).unwrap(), expected.as_ref());
+}
+
+#[test]
 fn binary_and_unreadable_files_are_reported_and_the_rest_repaired() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();

@@ -312,6 +312,25 @@ fn legacy_files_keep_their_encoding_unless_asked() {
 }
 
 #[test]
+fn to_utf8_transcodes_wide_files_and_drops_their_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wide.txt");
+    let mut bytes = vec![0xFE, 0xFF];
+    bytes.extend(
+        format!("Grüße\r\n{DAMAGED}\r\n")
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes),
+    );
+    fs::write(&file, &bytes).unwrap();
+    let run = unbake(dir.path(), &["repair", "--to-utf8", "wide.txt"], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        fs::read(&file).unwrap(),
+        format!("Grüße\r\n{REPAIRED}\r\n").as_bytes()
+    );
+}
+
+#[test]
 fn mojibake_inside_a_legacy_file_is_repaired_in_its_encoding() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("gbk.txt");

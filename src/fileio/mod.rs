@@ -622,24 +622,12 @@ impl<R: Read> TextReader<R> {
 }
 
 /// Reads until `buf` holds `want` bytes or the input ends; true at the end.
+/// The buffer grows with what is read (not to `want` up front), so a small
+/// file costs a small allocation.
 fn fill(reader: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
-    while buf.len() < want {
-        let have = buf.len();
-        buf.resize(want, 0);
-        match reader.read(&mut buf[have..]) {
-            Ok(0) => {
-                buf.truncate(have);
-                return Ok(true);
-            }
-            Ok(n) => buf.truncate(have + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(have),
-            Err(e) => {
-                buf.truncate(have);
-                return Err(e);
-            }
-        }
-    }
-    Ok(false)
+    let missing = want.saturating_sub(buf.len());
+    reader.take(missing as u64).read_to_end(buf)?;
+    Ok(buf.len() < want)
 }
 
 #[cfg(test)]

@@ -120,7 +120,8 @@ fn run_jsonl(args: &RepairArgs, repair: Options) -> Outcome {
         explain: args.explain,
         repair,
     };
-    let stdout = io::stdout().lock();
+    // Stdout is line-buffered; the stream flushes after each batch itself.
+    let stdout = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let result = jsonl::repair_stream(io::stdin().lock(), stdout, &options, |line, why| {
         eprintln!("unbake: stdin:{line}: {why}; passed through unchanged")
     });
@@ -480,13 +481,23 @@ struct Summary {
 impl Summary {
     /// Prints a report and returns the outcome it implies.
     fn add(&mut self, report: &Report, mode: Mode) -> Outcome {
-        print!("{}", report.stdout);
+        let mut text = report.stdout.clone();
         if mode == Mode::Check {
             if let Some(name) = &report.would_change {
-                println!("{name}");
+                text += name;
+                text.push('\n');
             }
         }
         eprint!("{}", report.stderr);
+        // A closed pipe (`| head`) only means nobody wants the rest.
+        match io::stdout().write_all(text.as_bytes()) {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                error(format!("stdout: {e}"));
+                self.errors += 1;
+                return Outcome::Error;
+            }
+            _ => {}
+        }
         if report.failed {
             self.errors += 1;
             return Outcome::Error;

@@ -325,3 +325,49 @@ fn family_name(family: crate::engine::Family) -> (String, &'static str) {
     };
     (name, family.describe())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scanned(status: Status) -> Scanned {
+        match status {
+            Status::Scanned(s) => s,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn chunking_does_not_change_the_report() {
+        let text = "Title\nÃ©tÃ© Ã\u{A0} Paris\nclean\ncafÃ© au lait\n".repeat(50);
+        let whole = scanned(scan_reader(text.as_bytes(), &ScanOptions::default()).unwrap());
+        let small = ScanOptions {
+            file: FileOptions {
+                chunk_size: 64,
+                ..FileOptions::default()
+            },
+            ..ScanOptions::default()
+        };
+        let chunked = scanned(scan_reader(text.as_bytes(), &small).unwrap());
+        assert_eq!(chunked.lines, 200);
+        assert_eq!(chunked.damaged_lines, whole.damaged_lines);
+        assert_eq!(chunked.bytes, text.len() as u64);
+        assert_eq!(
+            serde_json::to_value(&chunked.families).unwrap(),
+            serde_json::to_value(&whole.families).unwrap()
+        );
+        assert_eq!(whole.families[0].count, 200);
+        assert_eq!(whole.families[0].locations.len(), 5);
+    }
+
+    #[test]
+    fn a_vanished_file_is_an_error_that_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        match scan_file(&dir.path().join("gone.txt"), &ScanOptions::default()) {
+            Status::Error { message } => {
+                assert_eq!(message, "file vanished before it could be read")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use std::sync::OnceLock;
 
 use crate::chains::{Step, LOST_MARKERS};
-use crate::codecs::Codec;
+use crate::codecs::{Codec, CodecSet};
 use crate::plausibility::cost_in_context;
 
 /// What the misread bytes really were, for the two granularities of span.
@@ -132,43 +132,98 @@ pub(crate) fn options(
 ) -> Vec<Found> {
     let span = &line[range.clone()];
     let has_cjk = span.chars().any(is_cjk_like);
-    let try_pair = |&(read_as, actual): &(Codec, Codec)| -> Option<Found> {
-        // Single-byte codecs have no CJK characters, and CJK codecs turn
-        // misread bytes into CJK characters.
-        if read_as.is_single_byte() == has_cjk {
-            return None;
+    let able = CodecSet::able_to_encode(span);
+    let lossy = span.contains(LOST_MARKERS);
+    // CJK codecs turn misread bytes into CJK characters, and a codec that
+    // cannot encode the span did not produce it.
+    let pairs: Vec<(Codec, Codec)> = first_level(granularity)
+        .iter()
+        .filter(|(read_as, _)| (read_as.is_single_byte() || has_cjk) && able.contains(*read_as))
+        .copied()
+        .collect();
+    // Encode once per codec. Codecs that give the same bytes as an earlier
+    // one (windows-1252 and ISO-8859-1 agree on most text) would give the
+    // same candidates, and the earlier codec wins ties, so they are dropped.
+    let mut encodings: Vec<(Codec, Option<Vec<u8>>)> = Vec::new();
+    for &(read_as, _) in &pairs {
+        if encodings.iter().any(|(c, _)| *c == read_as) {
+            continue;
         }
+        let bytes = if lossy { None } else { read_as.encode(span) };
+        let repeat = bytes.is_some() && encodings.iter().any(|(_, b)| *b == bytes);
+        encodings.push((read_as, if repeat { Some(Vec::new()) } else { bytes }));
+    }
+    let before = line[..range.start]
+        .chars()
+        .next_back()
+        .filter(char::is_ascii);
+    let after = line[range.end..].chars().next().filter(char::is_ascii);
+    let original_cost = cost_in_context(before, span, after);
+    let try_pair = |&(read_as, actual): &(Codec, Codec)| -> Option<Found> {
         let step = Step::Reinterpret { read_as, actual };
-        let (steps, text, replaced) = match step.apply(span) {
+        let bytes = encodings
+            .iter()
+            .find(|(c, _)| *c == read_as)
+            .and_then(|(_, b)| b.as_ref());
+        let decoded = match bytes {
+            Some(b) if b.is_empty() => return None,
+            Some(b) => actual.decode_strict(b),
+            None => step.apply(span),
+        };
+        let (steps, text, replaced) = match decoded {
             Some(text) if is_new_text(span, &text) => (vec![step], text, range.clone()),
             Some(_) => return None,
             None => nbsp_variant(line, &range, read_as, actual)
                 .or_else(|| trimmed(line, &range, &step))?,
         };
-        // Context beyond a run of non-ASCII text is ASCII, unless the span
-        // was widened over a space or trimmed; then the neighbour may be
-        // more of the damage, which says nothing about this repair.
-        let before = line[..replaced.start]
-            .chars()
-            .next_back()
-            .filter(char::is_ascii);
-        let after = line[replaced.end..].chars().next().filter(char::is_ascii);
-        let original_cost = cost_in_context(before, &line[replaced.clone()], after);
-        let own = Found {
-            cost: cost_in_context(before, &text, after),
-            original_cost,
-            steps,
-            text,
-            span: replaced,
+        let own = if replaced == range {
+            Found {
+                cost: cost_in_context(before, &text, after),
+                original_cost,
+                steps,
+                text,
+                span: replaced,
+            }
+        } else {
+            // Widened over a space or trimmed: the neighbour may be more of
+            // the damage, which says nothing about this repair, so only
+            // ASCII context counts.
+            let before = line[..replaced.start]
+                .chars()
+                .next_back()
+                .filter(char::is_ascii);
+            let after = line[replaced.end..].chars().next().filter(char::is_ascii);
+            let original_cost = cost_in_context(before, &line[replaced.clone()], after);
+            Found {
+                cost: cost_in_context(before, &text, after),
+                original_cost,
+                steps,
+                text,
+                span: replaced,
+            }
         };
         Some(deepen(own, before, after, max_layers))
     };
-    let pairs = first_level(granularity);
-    if span.len() >= PARALLEL_MIN_BYTES {
-        pairs.par_iter().filter_map(try_pair).collect()
-    } else {
-        pairs.iter().filter_map(try_pair).collect()
+    // UTF-8 pairs come first. A span that decodes as valid UTF-8 into text
+    // with nothing implausible left is explained: a legacy codec could at
+    // best tie, and ties go to the earlier pair anyway.
+    let split = pairs
+        .iter()
+        .position(|(_, actual)| *actual != Codec::Utf8)
+        .unwrap_or(pairs.len());
+    let (utf8, legacy) = pairs.split_at(split);
+    let run = |pairs: &[(Codec, Codec)]| -> Vec<Found> {
+        if span.len() >= PARALLEL_MIN_BYTES {
+            pairs.par_iter().filter_map(try_pair).collect()
+        } else {
+            pairs.iter().filter_map(try_pair).collect()
+        }
+    };
+    let mut found = run(utf8);
+    if !found.iter().any(|f| f.cost == 0.0 && f.gain() > 0.0) {
+        found.extend(run(legacy));
     }
+    found
 }
 
 /// Follows a candidate down further layers while that makes it better.
@@ -187,21 +242,25 @@ fn deepen(found: Found, before: Option<char>, after: Option<char>, max_layers: u
     if !from_utf8 || found.steps.len() >= max_layers || found.text.is_ascii() {
         return found;
     }
-    let deeper = inner_level().iter().filter_map(|&(read_as, actual)| {
-        let step = Step::Reinterpret { read_as, actual };
-        let text = step
-            .apply(&found.text)
-            .filter(|t| is_new_text(&found.text, t))?;
-        let mut steps = found.steps.clone();
-        steps.push(step);
-        let next = Found {
-            cost: cost_in_context(before, &text, after),
-            steps,
-            text,
-            ..found.clone()
-        };
-        Some(deepen(next, before, after, max_layers))
-    });
+    let able = CodecSet::able_to_encode(&found.text);
+    let deeper = inner_level()
+        .iter()
+        .filter(|(read_as, _)| able.contains(*read_as))
+        .filter_map(|&(read_as, actual)| {
+            let step = Step::Reinterpret { read_as, actual };
+            let text = step
+                .apply(&found.text)
+                .filter(|t| is_new_text(&found.text, t))?;
+            let mut steps = found.steps.clone();
+            steps.push(step);
+            let next = Found {
+                cost: cost_in_context(before, &text, after),
+                steps,
+                text,
+                ..found.clone()
+            };
+            Some(deepen(next, before, after, max_layers))
+        });
     // A further layer that decodes as UTF-8 and is no less plausible is
     // taken: valid multi-byte UTF-8 rarely arises by accident, so text that
     // still decodes was still damaged (`ÃƒÂ\u{a0}` → `Ã\u{a0}` → `à`).

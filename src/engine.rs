@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::candidates::{self, Found, Granularity};
 use crate::chains::{Chain, Step, LOST_MARKERS};
+use crate::codecs::Codec;
 use crate::plausibility;
 
 /// What the engine may do.
@@ -414,36 +415,104 @@ impl<'a> LineRepair<'a> {
 /// granularities. Spans that cost nothing have no options of their own;
 /// they may still join a misread that the rest of the line establishes.
 fn atoms(line: &str, max_layers: usize) -> Vec<Atom> {
-    [Granularity::NonAsciiRun, Granularity::Token]
-        .into_iter()
-        .flat_map(|g| spans(line, g).map(move |r| (g, r)))
-        .filter_map(|(granularity, range)| {
-            let span = &line[range.clone()];
-            if is_garbage(span) {
-                return None;
-            }
-            let weak = span.contains(LOST_MARKERS) || line[range.end..].starts_with(' ');
-            let innocent = plausibility::cost_in_context(
-                line[..range.start].chars().next_back(),
-                span,
-                line[range.end..].chars().next(),
-            ) == 0.0;
-            let options: Vec<Found> = if innocent && !weak {
-                Vec::new()
-            } else {
-                candidates::options(line, range.clone(), granularity, max_layers)
-                    .into_iter()
-                    .filter(|f| f.gain() > 0.0 || (weak && f.gain() >= 0.0))
-                    .collect()
-            };
-            Some(Atom {
-                range,
-                granularity,
-                options,
-                weak: weak || innocent,
+    let mut atoms: Vec<Atom> = spans(line, Granularity::NonAsciiRun)
+        .filter_map(|r| atom(line, r, Granularity::NonAsciiRun, max_layers))
+        .collect();
+    // A token whose runs UTF-8 already explains perfectly is not legacy
+    // text read as Western; trying the legacy codecs on it is wasted work.
+    let explained: Vec<Range<usize>> = atoms
+        .iter()
+        .filter(|a| {
+            a.options.iter().any(|f| {
+                f.cost == 0.0
+                    && matches!(
+                        f.first_misread(),
+                        Step::Reinterpret {
+                            actual: Codec::Utf8,
+                            ..
+                        }
+                    )
             })
         })
-        .collect()
+        .map(|a| a.range.clone())
+        .collect();
+    let runs: Vec<Range<usize>> = atoms.iter().map(|a| a.range.clone()).collect();
+    for token in spans(line, Granularity::Token) {
+        let inside: Vec<&Range<usize>> = runs
+            .iter()
+            .filter(|r| token.start <= r.start && r.end <= token.end)
+            .collect();
+        if !inside.is_empty() && inside.iter().all(|r| explained.contains(r)) {
+            continue;
+        }
+        atoms.extend(atom(line, token, Granularity::Token, max_layers));
+    }
+    atoms
+}
+
+fn atom(
+    line: &str,
+    range: Range<usize>,
+    granularity: Granularity,
+    max_layers: usize,
+) -> Option<Atom> {
+    let span = &line[range.clone()];
+    if is_garbage(span) {
+        return None;
+    }
+    // Legacy text read as Western leaves runs of at least two non-ASCII
+    // characters; a token without one is plain text.
+    if granularity == Granularity::Token && !has_non_ascii_pair(span) {
+        return None;
+    }
+    let weak = span.contains(LOST_MARKERS)
+        || (line[range.end..].starts_with(' ')
+            && span.chars().next_back().is_some_and(may_lead_utf8));
+    let innocent = plausibility::cost_in_context(
+        line[..range.start].chars().next_back(),
+        span,
+        line[range.end..].chars().next(),
+    ) == 0.0;
+    let options: Vec<Found> = if innocent && !weak {
+        Vec::new()
+    } else {
+        candidates::options(line, range.clone(), granularity, max_layers)
+            .into_iter()
+            .filter(|f| f.gain() > 0.0 || (weak && f.gain() >= 0.0))
+            .collect()
+    };
+    Some(Atom {
+        range,
+        granularity,
+        options,
+        weak: weak || innocent,
+    })
+}
+
+fn has_non_ascii_pair(span: &str) -> bool {
+    let mut prev_non_ascii = false;
+    span.chars().any(|c| {
+        let pair = prev_non_ascii && !c.is_ascii();
+        prev_non_ascii = !c.is_ascii();
+        pair
+    })
+}
+
+/// Whether `c` could be the byte that starts a UTF-8 sequence, read as one
+/// of the single-byte codecs that no-break spaces get lost through.
+fn may_lead_utf8(c: char) -> bool {
+    [
+        Codec::Windows1252,
+        Codec::Windows1250,
+        Codec::Windows1251,
+        Codec::Windows1253,
+    ]
+    .into_iter()
+    .any(|codec| {
+        codec
+            .encode(c.encode_utf8(&mut [0; 4]))
+            .is_some_and(|b| (0xC2..=0xF4).contains(&b[0]))
+    })
 }
 
 /// How `misread` would undo an atom that has no options of its own: as a

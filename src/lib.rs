@@ -12,8 +12,10 @@ pub mod codecs;
 pub mod engine;
 pub mod fileio;
 pub mod jsonl;
+pub mod plan;
 pub mod plausibility;
 pub mod report;
+pub mod review;
 pub mod scan;
 
 pub use chains::{Chain, Step};

@@ -5,7 +5,10 @@
 //! [`Outcome`] and never exit themselves: main maps the outcome to the exit
 //! code, which scripts and CI rely on.
 
+mod apply_plan;
 mod repair;
+mod review;
+mod review_io;
 mod scan;
 
 use std::path::PathBuf;
@@ -25,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Repair mojibake in files (in place), on stdin, or in JSON Lines.
     Repair(repair::RepairArgs),
+    /// Accept or reject each repair at a terminal, then write the accepted ones.
+    Review(review::ReviewArgs),
     /// Report each file's encoding and damage, and whether repair can fix it.
     Scan(scan::ScanArgs),
 }
@@ -44,6 +49,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Repair(args) => repair::run(args),
+        Command::Review(args) => review::run(args),
         Command::Scan(args) => scan::run(args),
     }
 }

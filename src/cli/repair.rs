@@ -5,7 +5,7 @@
 //! with its file, and the exit code says that something failed.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -14,9 +14,11 @@ use unbake::fileio::{
     self, Chunk, Entry, FileEncoding, FileOptions, Opened, ReplaceFile, TextReader,
 };
 use unbake::jsonl::{self, JsonlOptions};
-use unbake::report::{unified_diff, DiffOptions};
+use unbake::report::{explained_diff, DiffOptions};
+use unbake::Change;
 use unbake::Options;
 
+use super::scan::Color;
 use super::{error, Outcome, WalkArgs};
 
 #[derive(Debug, Args)]
@@ -54,6 +56,16 @@ pub struct RepairArgs {
     /// The field `--jsonl` repairs.
     #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
     pub field: String,
+
+    /// When to colour `--diff`: colour marks the changed characters and
+    /// names hidden ones inline, but a coloured diff is no longer a patch.
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
+
+    /// Apply exactly the repairs recorded by `unbake review --save-plan`,
+    /// refusing every file if any has changed since the review.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "check", "diff", "jsonl"])]
+    pub apply_plan: Option<PathBuf>,
 }
 
 /// What the command does with a file that needs repair.
@@ -69,6 +81,9 @@ enum Mode {
 const FILES_PER_BATCH: usize = 256;
 
 pub fn run(args: RepairArgs) -> Outcome {
+    if let Some(plan) = &args.apply_plan {
+        return super::apply_plan::run(plan);
+    }
     let repair = Options::default().zh_to_simplified(args.zh_to_simplified);
     if args.jsonl {
         return run_jsonl(&args, repair);
@@ -89,6 +104,18 @@ pub fn run(args: RepairArgs) -> Outcome {
         mode,
         explain: args.explain,
         options,
+        diff: DiffOptions {
+            explain: args.explain,
+            color: match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            },
+            ..DiffOptions::default()
+        },
     };
 
     let mut outcome = Outcome::Clean;
@@ -139,6 +166,7 @@ struct Job {
     mode: Mode,
     explain: bool,
     options: FileOptions,
+    diff: DiffOptions,
 }
 
 /// What happened to one input, to be printed in order.
@@ -190,7 +218,7 @@ impl Job {
             Ok(Opened::Binary { .. }) => return Report::default(),
             Ok(Opened::Text(reader)) => reader,
         };
-        let mut out = Output::new(self.mode, path);
+        let mut out = Output::new(self.mode, path, &self.diff);
         match self.chunks(&name, &mut reader, &mut out) {
             Ok(mut report) => {
                 if let Err(e) = out.finish(&mut report, &name) {
@@ -272,7 +300,7 @@ impl Job {
         };
         let mut out = match self.mode {
             Mode::Write => Output::Stdout(BufWriter::new(io::stdout().lock())),
-            mode => Output::new(mode, Path::new(name)),
+            mode => Output::new(mode, Path::new(name), &self.diff),
         };
         let result = self
             .chunks(name, &mut reader, &mut out)
@@ -309,11 +337,14 @@ enum Output {
         path: PathBuf,
         before: String,
         after: String,
+        /// Spans are offsets into `before`.
+        changes: Vec<Change>,
+        options: DiffOptions,
     },
 }
 
 impl Output {
-    fn new(mode: Mode, path: &Path) -> Output {
+    fn new(mode: Mode, path: &Path, diff: &DiffOptions) -> Output {
         match mode {
             Mode::Write => Output::File {
                 path: path.to_path_buf(),
@@ -324,6 +355,8 @@ impl Output {
                 path: fileio::relative_to_cwd(path),
                 before: String::new(),
                 after: String::new(),
+                changes: Vec::new(),
+                options: diff.clone(),
             },
         }
     }
@@ -370,7 +403,18 @@ impl Output {
                 out.flush()?;
             }
             Output::Check => {}
-            Output::Diff { before, after, .. } => {
+            Output::Diff {
+                before,
+                after,
+                changes,
+                ..
+            } => {
+                let base = before.len();
+                changes.extend(chunk.changes.iter().map(|located| {
+                    let mut change = located.item.clone();
+                    change.span = change.span.start + base..change.span.end + base;
+                    change
+                }));
                 before.push_str(&chunk.before);
                 after.push_str(chunk.after());
             }
@@ -393,11 +437,12 @@ impl Output {
                 path,
                 before,
                 after,
+                changes,
+                options,
             } => {
                 if report.would_change.is_some() {
                     let label = path.display().to_string();
-                    report.stdout +=
-                        &unified_diff(&label, &before, &after, &DiffOptions::default());
+                    report.stdout += &explained_diff(&label, &before, &after, &changes, &options);
                 }
             }
         }
@@ -528,7 +573,7 @@ impl Summary {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(super) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {

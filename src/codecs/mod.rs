@@ -259,6 +259,80 @@ impl Codec {
     }
 }
 
+/// A set of codecs, one bit per position in [`Codec::ALL`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CodecSet(u32);
+
+impl CodecSet {
+    pub(crate) const ALL: CodecSet = CodecSet((1 << Codec::ALL.len()) - 1);
+
+    pub(crate) fn contains(self, codec: Codec) -> bool {
+        self.0 & (1 << codec as u32) != 0
+    }
+
+    /// The codecs that can encode every character of `text`. Computed from
+    /// the decoders' repertoires, so a codec in the set may still refuse a
+    /// character (WHATWG Big5 decodes some HKSCS bytes it will not encode),
+    /// but a codec outside it certainly cannot encode the text. Candidate
+    /// search uses it to skip codecs without running their encoders.
+    pub(crate) fn able_to_encode(text: &str) -> CodecSet {
+        let table = repertoires();
+        let mut set = CodecSet::ALL;
+        // U+FFFD may stand for bytes that were lost; whether a codec can
+        // account for it is the lossy decoder's question, not this one's.
+        for c in text.chars().filter(|c| !c.is_ascii() && *c != '\u{FFFD}') {
+            let cp = c as usize;
+            set.0 &= if cp < table.len() { table[cp] } else { 0 };
+            if set.0 == 0 {
+                break;
+            }
+        }
+        set
+    }
+}
+
+/// For every BMP character, the set of codecs whose decoders produce it.
+fn repertoires() -> &'static [u32] {
+    static TABLE: OnceLock<Vec<u32>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = vec![1u32 << Codec::Utf8 as u32; 0x10000];
+        for codec in Codec::ALL {
+            let bit = 1u32 << codec as u32;
+            if let Some(single) = codec.table() {
+                for c in single.high.iter().flatten() {
+                    if (*c as usize) < table.len() {
+                        table[*c as usize] |= bit;
+                    }
+                }
+            } else if codec != Codec::Utf8 {
+                // Every two-byte sequence the CJK codecs define, plus the
+                // three-byte rows of EUC-JP (JIS X 0212).
+                let mut mark = |bytes: &[u8]| {
+                    if let Some(text) = codec.decode_strict(bytes) {
+                        for c in text.chars().filter(|c| (*c as usize) < 0x10000) {
+                            table[c as usize] |= bit;
+                        }
+                    }
+                };
+                for lead in 0x81..=0xFEu8 {
+                    for trail in 0x40..=0xFEu8 {
+                        mark(&[lead, trail]);
+                        if codec == Codec::EucJp && lead == 0x8F && trail >= 0xA1 {
+                            for third in 0xA1..=0xFEu8 {
+                                mark(&[0x8F, trail, third]);
+                            }
+                        }
+                    }
+                }
+                for b in 0xA1..=0xDFu8 {
+                    mark(&[b]);
+                }
+            }
+        }
+        table
+    })
+}
+
 impl fmt::Display for Codec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -97,10 +97,19 @@ const VOWEL: u8 = 16;
 /// A Han character that JIS X 0208 has, so Japanese can use it.
 const IN_JIS: u8 = 32;
 
-/// Class and flags of every BMP character.
+/// Class and flags of every BMP character, and the pair costs of every
+/// two classes with their case.
 struct Table {
     class: Vec<Class>,
     flags: Vec<u8>,
+    pairs: Vec<f32>,
+}
+
+const CLASSES: usize = Class::Other as usize + 1;
+
+#[inline]
+fn pair_index(a: Class, a_case: u8, b: Class, b_case: u8) -> usize {
+    ((a as usize * 3 + a_case as usize) * CLASSES + b as usize) * 3 + b_case as usize
 }
 
 fn table() -> &'static Table {
@@ -178,7 +187,65 @@ fn build_table() -> Table {
     mark(Codec::Big5, 0xA4..=0xC6, &big5_trails, HanCommon);
     mark(Codec::EucJp, 0xB0..=0xCF, &high, HanCommon);
     mark(Codec::EucKr, 0xB0..=0xC8, &high, HangulCommon);
-    Table { class, flags }
+    let mut pairs = vec![0.0; CLASSES * 3 * CLASSES * 3];
+    let all: Vec<Class> = (0..CLASSES as u8).map(|i| unsafe_class(i)).collect();
+    for &a in &all {
+        for a_case in 0..3u8 {
+            for &b in &all {
+                for b_case in 0..3u8 {
+                    pairs[pair_index(a, a_case, b, b_case)] = pair_cost(a, a_case, b, b_case);
+                }
+            }
+        }
+    }
+    Table {
+        class,
+        flags,
+        pairs,
+    }
+}
+
+/// The class with discriminant `i`, for building tables over all classes.
+fn unsafe_class(i: u8) -> Class {
+    const ALL: [Class; CLASSES] = [
+        Space,
+        AsciiLetter,
+        Digit,
+        AsciiPunct,
+        Control,
+        C1,
+        Latin,
+        WinLetter,
+        LatinRare,
+        SymOpen,
+        SymClose,
+        Modifier,
+        Combining,
+        Greek,
+        Cyrillic,
+        Armenian,
+        Hebrew,
+        Arabic,
+        RareScript,
+        OtherLetter,
+        Box,
+        Symbol,
+        CjkPunct,
+        Kana,
+        HalfKana,
+        Fullwidth,
+        HanCommon,
+        HanKnown,
+        HanRare,
+        HangulCommon,
+        HangulRare,
+        Jamo,
+        PrivateUse,
+        Replacement,
+        Format,
+        Other,
+    ];
+    ALL[i as usize]
 }
 
 fn base_class(c: char) -> Class {
@@ -263,6 +330,16 @@ fn is_common_latin(cp: u32) -> bool {
 }
 
 #[inline]
+fn lookup(t: &Table, c: char) -> (Class, u8) {
+    let cp = c as u32;
+    if cp < 0x10000 {
+        (t.class[cp as usize], t.flags[cp as usize])
+    } else {
+        (class_of(c), 0)
+    }
+}
+
+#[inline]
 pub(crate) fn class_of(c: char) -> Class {
     let cp = c as u32;
     if cp < 0x10000 {
@@ -273,16 +350,6 @@ pub(crate) fn class_of(c: char) -> Class {
         PrivateUse
     } else {
         Other
-    }
-}
-
-#[inline]
-fn flags_of(c: char) -> u8 {
-    let cp = c as u32;
-    if cp < 0x10000 {
-        table().flags[cp as usize]
-    } else {
-        0
     }
 }
 
@@ -408,7 +475,6 @@ struct Scorer {
     ranking: bool,
     total: f32,
     prev: Option<(Class, u8)>,
-    prev2: Option<Class>,
     /// Script of the last letter in the current word.
     word_script: u8,
     /// Letters and vowels of the current word, in alphabets that need vowels.
@@ -425,8 +491,12 @@ struct Scorer {
 impl Scorer {
     #[inline]
     fn push(&mut self, c: char, own: bool) {
-        let class = class_of(c);
-        let flags = flags_of(c);
+        self.push_in(table(), c, own)
+    }
+
+    #[inline]
+    fn push_in(&mut self, t: &Table, c: char, own: bool) {
+        let (class, flags) = lookup(t, c);
         let case = flags & (UPPER | LOWER);
         if own {
             self.total += char_cost(class);
@@ -435,15 +505,22 @@ impl Scorer {
             }
         }
         if let Some((pc, pcase)) = self.prev {
-            self.total += pair_cost(pc, pcase, class, case);
+            self.total += t.pairs[pair_index(pc, pcase, class, case)];
             // Simplified-only Han next to kana: Chinese misread as Japanese
             // or the reverse; Japanese uses the characters of JIS X 0208.
-            let (a_kana, b_kana) = (pc == Kana, class == Kana);
-            if (a_kana && is_han(class) && flags & IN_JIS == 0)
-                || (b_kana && is_han(pc) && self.prev_flags_lack_jis)
+            if (pc == Kana && is_han(class) && flags & IN_JIS == 0)
+                || (class == Kana && self.prev_flags_lack_jis)
             {
                 self.total += 1.5;
             }
+        }
+        if class == AsciiLetter && self.word_script == 1 && !self.symbol_in_word {
+            // The common case inside Latin words: nothing below applies.
+            self.accented_run = 0;
+            self.prev_flags_lack_jis = false;
+            self.prev_char = c;
+            self.prev = Some((class, case));
+            return;
         }
         // Symbols inside a word (`zamkn¹æ`, Mac Roman's `f√ºr`); the
         // Catalan middle dot is the one that belongs there.
@@ -489,7 +566,6 @@ impl Scorer {
         }
         self.prev_flags_lack_jis = is_han(class) && flags & IN_JIS == 0;
         self.prev_char = c;
-        self.prev2 = self.prev.map(|p| p.0);
         self.prev = Some((class, case));
     }
 
@@ -542,17 +618,45 @@ pub fn cost(text: &str) -> f32 {
 }
 
 /// True if nothing in `text` scores: the engine can skip it. This is the
-/// hot path for clean text, so runs of ASCII are passed over without
-/// scoring (ASCII next to ASCII never costs anything).
-pub(crate) fn is_unremarkable(text: &str) -> bool {
+/// hot path for clean text. ASCII is passed over eight bytes at a time
+/// (ASCII next to ASCII never costs anything), and so is an accented Latin
+/// letter between ASCII characters, the common case in European text: the
+/// only cost it could carry is a case flip with its neighbours. Anything
+/// else is scored a whole word at a time.
+pub fn is_unremarkable(text: &str) -> bool {
+    let t = table();
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i].is_ascii() {
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            if u64::from_le_bytes(chunk.try_into().expect("eight bytes")) & 0x8080_8080_8080_8080
+                != 0
+            {
+                break;
+            }
+            i += 8;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        if b < 0x80 {
             i += 1;
             continue;
         }
-        // Score the whitespace-delimited word around this non-ASCII byte.
+        let c = text[i..].chars().next().expect("char boundary");
+        let end = i + c.len_utf8();
+        let (class, flags) = lookup(t, c);
+        if class == Latin {
+            let prev = if i == 0 { b' ' } else { bytes[i - 1] };
+            let next = bytes.get(end).copied().unwrap_or(b' ');
+            let flips = (flags & LOWER != 0 && next.is_ascii_uppercase())
+                || (flags & UPPER != 0 && prev.is_ascii_lowercase());
+            if prev < 0x80 && next < 0x80 && !flips {
+                i = end;
+                continue;
+            }
+        }
+        // Score the whitespace-delimited word around this character.
         let start = bytes[..i]
             .iter()
             .rposition(|b| b.is_ascii_whitespace())
@@ -563,7 +667,7 @@ pub(crate) fn is_unremarkable(text: &str) -> bool {
             .map_or(bytes.len(), |p| i + p);
         let mut scorer = Scorer::default();
         for c in text[start..end].chars() {
-            scorer.push(c, true);
+            scorer.push_in(t, c, true);
             if scorer.total > 0.0 {
                 return false;
             }

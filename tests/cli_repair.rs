@@ -288,6 +288,15 @@ fn mixed_encoding_lines_become_utf8() {
         "{}",
         run.stdout
     );
+    let run = unbake(dir.path(), &["repair", "--diff"], b"");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "note: mixed.txt: 1 line in another encoding would become UTF-8 (not shown in the diff)"
+        ),
+        "{}",
+        run.stderr
+    );
     unbake(dir.path(), &["repair"], b"");
     assert_eq!(read(&file), "naïve\ncafé crème brûlée\n");
 }

@@ -246,6 +246,7 @@ impl Job {
         let transcode = target != source;
         let mut report = Report::default();
         let mut changed = transcode;
+        let mut foreign = 0;
         out.start(target, transcode)?;
         loop {
             let offset = reader.offset();
@@ -253,6 +254,7 @@ impl Job {
                 break;
             };
             changed |= chunk.changed();
+            foreign += chunk.foreign.len();
             report.changes += chunk.changes.len() + chunk.foreign.len();
             if self.explain {
                 explain(name, &chunk, &mut report.stdout);
@@ -266,6 +268,20 @@ impl Job {
         }
         if changed {
             report.would_change = Some(name.to_string());
+        }
+        // A text diff shows characters, so a change of bytes alone is
+        // invisible in it; say so rather than print a diff that omits it.
+        if self.mode == Mode::Diff && transcode {
+            report.stderr += &format!(
+                "note: {name}: would be rewritten from {} to {} (not shown in the diff)\n",
+                source.name(),
+                target.name()
+            );
+        } else if self.mode == Mode::Diff && foreign > 0 {
+            report.stderr += &format!(
+                "note: {name}: {} in another encoding would become UTF-8 (not shown in the diff)\n",
+                plural(foreign, "line")
+            );
         }
         Ok(report)
     }

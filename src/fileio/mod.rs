@@ -484,7 +484,18 @@ impl Chunk {
 
 /// Lines in a text; a last line without a line end counts.
 fn count_lines(text: &str) -> u64 {
-    let newlines = text.bytes().filter(|&b| b == b'\n').count() as u64;
+    // Counted in blocks with a byte-sized sum, which compiles to SIMD; a
+    // plain filter-count is several times slower and shows in scan speed.
+    let newlines: u64 = text
+        .as_bytes()
+        .chunks(255)
+        .map(|block| {
+            let n = block
+                .iter()
+                .fold(0u8, |n, &b| n.wrapping_add(u8::from(b == b'\n')));
+            u64::from(n)
+        })
+        .sum();
     newlines + u64::from(!text.is_empty() && !text.ends_with('\n'))
 }
 

@@ -231,7 +231,12 @@ pub(crate) fn options(
 /// Only text that came out of a UTF-8 decode is followed: an outer layer
 /// is a misread of UTF-8 bytes, and text that was produced by decoding a
 /// legacy codec was not (in practice) UTF-8-encoded mojibake before.
-fn deepen(found: Found, before: Option<char>, after: Option<char>, max_layers: usize) -> Found {
+pub(crate) fn deepen(
+    found: Found,
+    before: Option<char>,
+    after: Option<char>,
+    max_layers: usize,
+) -> Found {
     let from_utf8 = matches!(
         found.steps.last(),
         Some(Step::Reinterpret {

@@ -31,6 +31,19 @@ pub enum Step {
     /// misread: a space that stands where `read_as` would need the byte 0xA0
     /// to complete a UTF-8 sequence is put back as that byte's character.
     SpaceWasNbsp { read_as: Codec },
+    /// Pinyin readings were inserted in brackets after Chinese characters:
+    /// every bracket whose text is a reading of the character before it
+    /// (`會(huì)`) is removed. Fails if there is none.
+    DropReadings,
+    /// A reading inserter working on GBK bytes matched a character across
+    /// two others and split the second; the page's decoder swallowed its
+    /// lead byte with the `(`. Each `?reading)` site is rebuilt with the
+    /// next recorded lost byte, which must give a straddling character with
+    /// that reading (see `chinese::split`).
+    RejoinSplitCharacters { lost: Vec<u8> },
+    /// Simplified Chinese was converted to traditional: convert back with
+    /// OpenCC's phrase tables.
+    ToSimplified,
 }
 
 impl Step {
@@ -40,6 +53,9 @@ impl Step {
         match *self {
             Step::Reinterpret { read_as, actual } => reinterpret(text, read_as, actual),
             Step::SpaceWasNbsp { read_as } => Some(restore_nbsp(text, read_as)),
+            Step::DropReadings => crate::chinese::drop_readings(text),
+            Step::RejoinSplitCharacters { ref lost } => crate::chinese::rejoin(text, lost),
+            Step::ToSimplified => Some(crate::chinese::to_simplified(text)),
         }
     }
 
@@ -48,6 +64,15 @@ impl Step {
         match self {
             Step::Reinterpret { read_as, actual } => format!("{actual} read as {read_as}"),
             Step::SpaceWasNbsp { .. } => "no-break spaces turned into spaces".to_string(),
+            Step::DropReadings => "pinyin readings inserted after characters".to_string(),
+            Step::RejoinSplitCharacters { lost } => {
+                let bytes: Vec<String> = lost.iter().map(|b| format!("{b:02X}")).collect();
+                format!(
+                    "characters split by the reading inserter (lost GBK bytes {})",
+                    bytes.join(" ")
+                )
+            }
+            Step::ToSimplified => "simplified Chinese converted to traditional".to_string(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::candidates::{self, Found, Granularity};
 use crate::chains::{Chain, Step, LOST_MARKERS};
+use crate::chinese;
 use crate::codecs::Codec;
 use crate::plausibility;
 
@@ -56,6 +57,13 @@ pub enum Family {
     ReplacementGarbage,
     /// `烫烫烫` / `屯屯屯`: uninitialised memory printed as GBK.
     UninitialisedMemory,
+    /// Pinyin readings inserted in brackets after Chinese characters.
+    PinyinReadings,
+    /// Chinese characters split by a reading inserter working on GBK bytes.
+    SplitCharacters,
+    /// Traditional Chinese made by converting simplified text character by
+    /// character.
+    MachineConvertedTraditional,
 }
 
 impl Family {
@@ -65,6 +73,9 @@ impl Family {
             Family::LostBytes => "bytes lost to '?' or U+FFFD",
             Family::ReplacementGarbage => "replacement characters read as GBK (锟斤拷)",
             Family::UninitialisedMemory => "uninitialised memory shown as text (烫烫烫)",
+            Family::PinyinReadings => "pinyin readings inserted after characters",
+            Family::SplitCharacters => "characters split by a reading inserter",
+            Family::MachineConvertedTraditional => "machine-converted traditional Chinese",
         }
     }
 }
@@ -135,16 +146,90 @@ pub fn repair(text: &str, options: &Options) -> Repair {
             repair_lines(text, 0, options, &mut changes, &mut findings);
         }
     }
-    findings.sort_by_key(|f| f.span.start);
-    let text = if changes.is_empty() {
+    let mut repaired = if changes.is_empty() {
         text.to_string()
     } else {
         apply_changes(text, &changes)
     };
+    // Chinese forensics reads the text as it is once the bytes are right.
+    let (zh_changes, zh_findings) = chinese::repair(&repaired, options);
+    if !zh_changes.is_empty() || !zh_findings.is_empty() {
+        let map = OffsetMap::new(&changes);
+        for f in zh_findings {
+            findings.push(Finding {
+                span: map
+                    .to_input(&f.span, true)
+                    .expect("lenient mapping always maps"),
+                ..f
+            });
+        }
+        // A forensic change inside a span the engine already rewrote has no
+        // replayable chain from the input; it is left for a second run.
+        let mapped: Vec<Change> = zh_changes
+            .into_iter()
+            .filter_map(|c| {
+                map.to_input(&c.span, false)
+                    .map(|span| Change { span, ..c })
+            })
+            .collect();
+        if !mapped.is_empty() {
+            changes.extend(mapped);
+            changes.sort_by_key(|c| c.span.start);
+            repaired = apply_changes(text, &changes);
+        }
+    }
+    findings.sort_by_key(|f| f.span.start);
     Repair {
-        text,
+        text: repaired,
         changes,
         findings,
+    }
+}
+
+/// Maps byte offsets in repaired text back to the input.
+struct OffsetMap {
+    /// For each change, in order: its span in the input and in the output.
+    spans: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl OffsetMap {
+    fn new(changes: &[Change]) -> Self {
+        let mut delta: isize = 0;
+        let spans = changes
+            .iter()
+            .map(|c| {
+                let start = (c.span.start as isize + delta) as usize;
+                delta += c.after.len() as isize - c.before.len() as isize;
+                (c.span.clone(), start..start + c.after.len())
+            })
+            .collect();
+        OffsetMap { spans }
+    }
+
+    /// The input range for an output range. A range that overlaps a changed
+    /// span maps only when `lenient`, to the union with that span.
+    fn to_input(&self, out: &Range<usize>, lenient: bool) -> Option<Range<usize>> {
+        let mut delta: isize = 0;
+        let (mut start, mut end) = (None, None);
+        for (input, output) in &self.spans {
+            if output.end <= out.start {
+                delta = input.end as isize - output.end as isize;
+                continue;
+            }
+            if output.start >= out.end {
+                break;
+            }
+            if !lenient {
+                return None;
+            }
+            start.get_or_insert(input.start.min((out.start as isize + delta) as usize));
+            end = Some(input.end);
+        }
+        let start = start.unwrap_or((out.start as isize + delta) as usize);
+        let end = end.map_or((out.end as isize + delta) as usize, |e| {
+            e.max((out.end as isize + delta) as usize)
+        });
+        Some(start..end)
     }
 }
 
@@ -300,7 +385,11 @@ impl<'a> LineRepair<'a> {
             if plausibility::is_unremarkable(&current) {
                 break;
             }
-            let accepted = choose(&current, atoms(&current, options.max_layers));
+            let accepted = choose(
+                &current,
+                atoms(&current, options.max_layers),
+                options.max_layers,
+            );
             if accepted.is_empty() || !self.apply(accepted) {
                 break;
             }
@@ -517,7 +606,7 @@ fn may_lead_utf8(c: char) -> bool {
 
 /// How `misread` would undo an atom that has no options of its own: as a
 /// single step, and only if that makes the span no less plausible.
-fn join(line: &str, atom: &Atom, misread: &Step) -> Option<Found> {
+fn join(line: &str, atom: &Atom, misread: &Step, max_layers: usize) -> Option<Found> {
     if candidates::granularity_of(misread) != atom.granularity {
         return None;
     }
@@ -534,9 +623,26 @@ fn join(line: &str, atom: &Atom, misread: &Step) -> Option<Found> {
         text,
         span: atom.range.clone(),
     };
-    // Turning letters into symbols is no repair, whatever the costs say.
-    (found.gain() >= 0.0 && plausibility::letters(&found.text) >= plausibility::letters(span))
-        .then_some(found)
+    let found = candidates::deepen(found, before, after, max_layers);
+    // Turning letters into symbols is no repair, whatever the costs say. A
+    // legacy codec maps character for character, so letters must stay
+    // letters one for one; UTF-8 folds several characters into one.
+    let (was, now) = (
+        plausibility::letters(span),
+        plausibility::letters(&found.text),
+    );
+    let keeps_letters = match misread {
+        Step::Reinterpret {
+            actual: Codec::Utf8,
+            ..
+        } => now > 0 || was == 0,
+        _ => now >= was,
+    };
+    // The span showed no damage of its own, so it joins unless the repair
+    // adds evidence of damage; being less frequent text is no such evidence.
+    let no_worse = plausibility::structural_cost_in_context(before, &found.text, after)
+        <= plausibility::structural_cost_in_context(before, span, after);
+    (no_worse && keeps_letters).then_some(found)
 }
 
 /// Spans of the line at a granularity: runs of non-ASCII characters (with
@@ -563,12 +669,24 @@ fn spans(line: &str, granularity: Granularity) -> impl Iterator<Item = Range<usi
     })
 }
 
+/// How much a misread's gain counts when misreads compete. A single-byte
+/// codec decodes any bytes into letters of its alphabet, so reading text
+/// as windows-1256 or KOI8-R can make almost anything look like clean
+/// Arabic or Russian; such a reading has to beat a UTF-8 or CJK reading
+/// (which must also get the byte structure right) by a clear margin.
+fn prior(misread: &Step) -> f32 {
+    match misread {
+        Step::Reinterpret { actual, .. } if actual.is_single_byte() => 0.75,
+        _ => 1.0,
+    }
+}
+
 /// Chooses repairs for a line. The misread that explains the most, summed
 /// over all the spans it repairs, is taken first: one story that explains
 /// several spans of a line is stronger evidence than any of them alone, and
 /// it keeps a short span from being explained by an accident of some other
 /// codec. Then the next, over the spans left, until none gains enough.
-fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
+fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> {
     let mut accepted = Vec::new();
     loop {
         // Total gain per misread, over the spans where it gains.
@@ -593,7 +711,7 @@ fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
             .into_iter()
             .filter(|t| t.1 >= MIN_GAIN && t.3 <= 0.5 * t.2)
             .fold(None::<(Step, f32, f32, f32, usize)>, |best, t| match best {
-                Some(b) if b.1 + 1e-4 >= t.1 => Some(b),
+                Some(b) if prior(&b.0) * b.1 + 1e-4 >= prior(&t.0) * t.1 => Some(b),
                 _ => Some(t),
             });
         let Some((key, gain, _, _, _)) = best else {
@@ -608,7 +726,7 @@ fn choose(line: &str, mut atoms: Vec<Atom>) -> Vec<Accepted> {
                 .iter()
                 .find(|f| f.first_misread() == &key && (f.gain() > 0.0 || atom.weak))
                 .cloned();
-            if let Some(f) = option.or_else(|| join(line, atom, &key)) {
+            if let Some(f) = option.or_else(|| join(line, atom, &key, max_layers)) {
                 taken.push(f.span.clone());
                 members.push(f);
             }

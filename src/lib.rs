@@ -8,6 +8,7 @@
 
 mod candidates;
 pub mod chains;
+pub mod chinese;
 pub mod codecs;
 pub mod engine;
 pub mod fileio;

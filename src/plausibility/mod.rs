@@ -143,6 +143,11 @@ fn build_table() -> Table {
             flags[c as usize] |= flag;
         }
     }
+    // Enclosed CJK letters and CJK unit symbols (`㎡㏃㎒`) are rows that
+    // Korean and Japanese codecs reach from other codecs' letters.
+    for cp in 0x3200..=0x33FF {
+        flags[cp] |= RARE;
+    }
     for lead in 0xB0..=0xF4u8 {
         for trail in 0xA1..=0xFEu8 {
             if let Some(c) = Codec::EucJp
@@ -280,6 +285,13 @@ fn base_class(c: char) -> Class {
         | '\u{2DE0}'..='\u{2DFF}'
         | '\u{A640}'..='\u{A69F}' => Cyrillic,
         '\u{530}'..='\u{58F}' | '\u{FB13}'..='\u{FB17}' => Armenian,
+        '\u{591}'..='\u{5BD}'
+        | '\u{5BF}'
+        | '\u{5C1}'
+        | '\u{5C2}'
+        | '\u{5C4}'
+        | '\u{5C5}'
+        | '\u{5C7}' => Combining,
         '\u{590}'..='\u{5FF}' | '\u{FB1D}'..='\u{FB4F}' => Hebrew,
         '\u{600}'..='\u{6FF}'
         | '\u{750}'..='\u{77F}'
@@ -432,8 +444,14 @@ fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
     if (ah && b == HalfKana) || (a == HalfKana && bh) {
         cost += 1.5;
     }
-    if (a == AsciiLetter && is_han(b)) || (is_han(a) && b == AsciiLetter) {
+    let a_cjk = is_han(a) || matches!(a, HangulCommon | HangulRare | Kana);
+    let b_cjk = is_han(b) || matches!(b, HangulCommon | HangulRare | Kana);
+    if (a == AsciiLetter && b_cjk) || (a_cjk && b == AsciiLetter) {
         cost += 0.75;
+    }
+    // Accented Latin glued to CJK (`Za웁녔`) is no orthography's.
+    if (matches!(a, Latin | WinLetter) && b_cjk) || (a_cjk && matches!(b, Latin | WinLetter)) {
+        cost += 2.0;
     }
     if (matches!(a, HangulCommon | HangulRare) && b == Kana)
         || (a == Kana && matches!(b, HangulCommon | HangulRare))
@@ -446,8 +464,21 @@ fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
 /// How implausible `text` is, with the characters just outside it as
 /// context (pair costs across the edges count).
 pub(crate) fn cost_in_context(before: Option<char>, text: &str, after: Option<char>) -> f32 {
+    score(before, text, after, true)
+}
+
+/// [`cost_in_context`] without the ranking costs: only evidence of damage.
+pub(crate) fn structural_cost_in_context(
+    before: Option<char>,
+    text: &str,
+    after: Option<char>,
+) -> f32 {
+    score(before, text, after, false)
+}
+
+fn score(before: Option<char>, text: &str, after: Option<char>, ranking: bool) -> f32 {
     let mut scorer = Scorer {
-        ranking: true,
+        ranking,
         ..Scorer::default()
     };
     if let Some(c) = before {
@@ -538,6 +569,15 @@ impl Scorer {
         if matches!(self.prev_char, 'Ã' | 'Â') && !c.is_ascii() && class != Space {
             self.total += 2.0;
         }
+        // A combining mark with no letter to sit on, and a final form with
+        // the word going on (`ָגאם`, `קמיםבמיו`): legacy Cyrillic or Greek
+        // read as Hebrew.
+        if class == Combining && self.prev.is_none_or(|(p, _)| !is_letter(p)) {
+            self.total += 2.0;
+        }
+        if is_letter(class) && matches!(self.prev_char, 'ך' | 'ם' | 'ן' | 'ף' | 'ץ' | 'ς') {
+            self.total += 1.5;
+        }
         // Letters of two alphabets in one word, even with symbols between
         // (`Za©СЁФ`).
         let s = script(class);
@@ -608,6 +648,10 @@ fn rank_cost(class: Class, flags: u8) -> f32 {
     match class {
         HanCommon | HanKnown | HanRare | HangulCommon | HangulRare if flags & FREQUENT == 0 => 0.2,
         Cyrillic | Greek if flags & RARE != 0 => 0.3,
+        Symbol if flags & RARE != 0 => 0.5,
+        // Half-width katakana is where Shift_JIS puts bytes 0xA1..0xDF, so
+        // any Western text read as Shift_JIS turns into it.
+        HalfKana => 0.5,
         _ => 0.0,
     }
 }

@@ -1,0 +1,174 @@
+//! Traditional text made by converting simplified text one character at a
+//! time.
+//!
+//! Simplified Chinese merged many traditional characters into one: 干 stands
+//! for 幹, 乾 and 干; 并 for 並, 併 and 并; 后 for 後 and 后. A converter that
+//! works character by character cannot choose, and the cheap ones leave such
+//! characters as they are, so their output has `干部` where traditional text
+//! has 幹部 and `并` where it has 並. Writers of traditional text (Taiwan, Hong
+//! Kong) never produce these. So the evidence for machine conversion is
+//! positions where the text differs from every phrase-aware conversion of its
+//! own simplified form (OpenCC's general, Taiwan and Hong Kong standards),
+//! at one of the characters such converters are known to get wrong: real
+//! traditional text agrees with at least one of them there. The list is
+//! deliberately short; characters where Taiwan usage itself varies (台/臺,
+//! 匯/彙) or where OpenCC's phrase tables misfire (了 in 明了方向) are left
+//! out, since a single false count could brand real text as machine-made.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use ferrous_opencc::config::BuiltinConfig;
+use ferrous_opencc::OpenCC;
+
+use super::readings::is_han;
+
+/// Characters a character-by-character converter leaves (or produces) where
+/// traditional text usually has another character: 干 for 幹/乾, 并 for 並,
+/// 發 for 髮, 沖 for 衝.
+const NAIVE: &str =
+    "干并后里松扎系面只余准冲沖斗谷丑卷征郁胡须須划范制历歷发發云采致咸尽盡愿筑御吁";
+
+fn converter(config: BuiltinConfig) -> &'static OpenCC {
+    static T2S: OnceLock<OpenCC> = OnceLock::new();
+    static S2T: OnceLock<OpenCC> = OnceLock::new();
+    static S2TW: OnceLock<OpenCC> = OnceLock::new();
+    static S2HK: OnceLock<OpenCC> = OnceLock::new();
+    let cell = match config {
+        BuiltinConfig::T2s => &T2S,
+        BuiltinConfig::S2t => &S2T,
+        BuiltinConfig::S2tw => &S2TW,
+        BuiltinConfig::S2hk => &S2HK,
+        _ => unreachable!("only these four conversions are used"),
+    };
+    cell.get_or_init(|| OpenCC::from_config(config).expect("built-in OpenCC configuration"))
+}
+
+/// Traditional to simplified, with OpenCC's phrase tables.
+pub(crate) fn to_simplified(text: &str) -> String {
+    converter(BuiltinConfig::T2s).convert(text)
+}
+
+/// The evidence that a text is machine-converted traditional Chinese.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Conversion {
+    /// Characters only traditional text uses (會, 學, 習).
+    pub traditional: usize,
+    /// Characters only simplified text uses (会, 学).
+    pub simplified: usize,
+    /// Naive conversions: (as written, as traditional text has it) → count.
+    pub naive: BTreeMap<(String, String), usize>,
+}
+
+impl Conversion {
+    pub fn naive_count(&self) -> usize {
+        self.naive.values().sum()
+    }
+
+    /// Whether the evidence is strong enough to call the text machine-made.
+    pub fn is_machine_converted(&self) -> bool {
+        self.naive_count() >= 2 && self.traditional >= 20
+    }
+
+    pub fn describe(&self) -> String {
+        let mut naive: Vec<_> = self.naive.iter().collect();
+        naive.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let examples: Vec<String> = naive
+            .iter()
+            .take(6)
+            .map(|((written, proper), n)| {
+                format!("{written} where traditional text has {proper} (×{n})")
+            })
+            .collect();
+        format!(
+            "traditional characters from a character-by-character conversion of simplified text: \
+             {} naive conversions: {}; {} traditional-only and {} simplified-only characters",
+            self.naive_count(),
+            examples.join(", "),
+            self.traditional,
+            self.simplified
+        )
+    }
+}
+
+/// Which script a character belongs to: (only traditional, only simplified).
+pub(crate) fn script(c: char) -> (bool, bool) {
+    let s = c.to_string();
+    let traditional = to_simplified(&s) != s;
+    (
+        traditional,
+        !traditional && converter(BuiltinConfig::S2t).convert(&s) != s,
+    )
+}
+
+/// Classifies each distinct character once: does it exist only in
+/// traditional or only in simplified text?
+struct Scripts(HashMap<char, (bool, bool)>);
+
+impl Scripts {
+    fn classify(&mut self, c: char) -> (bool, bool) {
+        *self.0.entry(c).or_insert_with(|| script(c))
+    }
+}
+
+/// Gathers the evidence. `None` when the text has (almost) no traditional
+/// characters, which is the cheap common case.
+pub(crate) fn detect(text: &str) -> Option<Conversion> {
+    let mut scripts = Scripts(HashMap::new());
+    let mut evidence = Conversion::default();
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let mut traditional_here = 0;
+        for c in line.chars().filter(|&c| is_han(c)) {
+            match scripts.classify(c) {
+                (true, _) => traditional_here += 1,
+                (_, true) => evidence.simplified += 1,
+                _ => {}
+            }
+        }
+        evidence.traditional += traditional_here;
+        if traditional_here >= 2 {
+            lines.push(line);
+        }
+    }
+    if evidence.traditional < 20 {
+        return None;
+    }
+    let s2t = converter(BuiltinConfig::S2t);
+    let s2tw = converter(BuiltinConfig::S2tw);
+    let s2hk = converter(BuiltinConfig::S2hk);
+    // Phrases do not cross punctuation, so only the clauses holding a
+    // suspect character need converting: most of the text never does.
+    let clauses = lines
+        .into_iter()
+        .flat_map(|line| line.split(|c: char| !is_han(c) && !c.is_alphanumeric()))
+        .filter(|clause| clause.chars().any(|c| NAIVE.contains(c)));
+    for clause in clauses {
+        let simplified = to_simplified(clause);
+        let written: Vec<char> = clause.chars().collect();
+        let forms: Vec<Vec<char>> = [s2t, s2tw, s2hk]
+            .iter()
+            .map(|c| c.convert(&simplified).chars().collect())
+            .collect();
+        if forms.iter().any(|f| f.len() != written.len()) {
+            continue;
+        }
+        for (i, &c) in written.iter().enumerate() {
+            // Counted only where every standard's conversion disagrees.
+            if !NAIVE.contains(c) || forms.iter().any(|f| f[i] == c) {
+                continue;
+            }
+            let (from, to) = if written.get(i + 1).is_some_and(|&n| is_han(n)) {
+                (i, i + 2)
+            } else if i > 0 && is_han(written[i - 1]) {
+                (i - 1, i + 1)
+            } else {
+                (i, i + 1)
+            };
+            let shown: String = written[from..to].iter().collect();
+            let proper: String = forms[0][from..to].iter().collect();
+            *evidence.naive.entry((shown, proper)).or_default() += 1;
+        }
+    }
+    Some(evidence)
+}

@@ -96,7 +96,7 @@ pub struct Location {
     pub line: u64,
     /// In characters, from 1.
     pub column: u64,
-    /// The damaged text.
+    /// The damaged text (its first 80 characters if longer).
     pub text: String,
     /// What it is and what repair does with it.
     pub message: String,
@@ -238,7 +238,7 @@ pub fn scan_reader(input: impl io::Read, options: &ScanOptions) -> io::Result<St
             entry.locations.push(Location {
                 line,
                 column,
-                text: text.to_string(),
+                text: clip(text, 80),
                 message,
             });
         }
@@ -260,16 +260,19 @@ pub fn scan_reader(input: impl io::Read, options: &ScanOptions) -> io::Result<St
                 &change.before,
                 format!(
                     "{} → {}: {} (confidence {:.2})",
-                    change.before,
-                    change.after,
+                    clip(&change.before, 40),
+                    clip(&change.after, 40),
                     change.chain.describe(),
                     change.confidence
                 ),
             );
         }
         for f in &chunk.findings {
-            damaged.push(f.line);
+            // Unlike repairs, findings may span lines (a whole document
+            // converted to traditional Chinese); each line counts.
             let text = &chunk.before[f.item.span.clone()];
+            let spanned = text.trim_end_matches('\n').matches('\n').count() as u64;
+            damaged.extend(f.line..=f.line + spanned);
             add(
                 family_name(f.item.family),
                 f.line,
@@ -314,6 +317,16 @@ pub fn scan_reader(input: impl io::Read, options: &ScanOptions) -> io::Result<St
         families: families.into_values().collect(),
         repair_available,
     }))
+}
+
+/// `text`, cut to `max` characters with an ellipsis: a finding can span a
+/// whole document (machine-converted Chinese), and a report that repeats
+/// the document helps nobody.
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
 }
 
 /// A family's name as the engine serialises it (`lost-bytes`), so every

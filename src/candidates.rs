@@ -141,18 +141,35 @@ pub(crate) fn options(
         .filter(|(read_as, _)| (read_as.is_single_byte() || has_cjk) && able.contains(*read_as))
         .copied()
         .collect();
-    // Encode once per codec. Codecs that give the same bytes as an earlier
-    // one (windows-1252 and ISO-8859-1 agree on most text) would give the
-    // same candidates, and the earlier codec wins ties, so they are dropped.
+    // Encode once per codec, and decode each distinct byte string once:
+    // windows-1252 and ISO-8859-15 agree on most text, and each still needs
+    // its own candidate so that the line-level vote sees every codec that
+    // explains a span.
     let mut encodings: Vec<(Codec, Option<Vec<u8>>)> = Vec::new();
     for &(read_as, _) in &pairs {
-        if encodings.iter().any(|(c, _)| *c == read_as) {
-            continue;
+        if !encodings.iter().any(|(c, _)| *c == read_as) {
+            encodings.push((read_as, if lossy { None } else { read_as.encode(span) }));
         }
-        let bytes = if lossy { None } else { read_as.encode(span) };
-        let repeat = bytes.is_some() && encodings.iter().any(|(_, b)| *b == bytes);
-        encodings.push((read_as, if repeat { Some(Vec::new()) } else { bytes }));
     }
+    let decoded_once: std::sync::Mutex<Vec<(Vec<u8>, Codec, Option<String>)>> =
+        std::sync::Mutex::new(Vec::new());
+    let decode = |bytes: &[u8], actual: Codec| -> Option<String> {
+        let known = decoded_once
+            .lock()
+            .expect("no panics while held")
+            .iter()
+            .find(|(b, a, _)| *a == actual && b == bytes)
+            .map(|(_, _, t)| t.clone());
+        known.unwrap_or_else(|| {
+            let text = actual.decode_strict(bytes);
+            decoded_once.lock().expect("no panics while held").push((
+                bytes.to_vec(),
+                actual,
+                text.clone(),
+            ));
+            text
+        })
+    };
     let before = line[..range.start]
         .chars()
         .next_back()
@@ -166,8 +183,7 @@ pub(crate) fn options(
             .find(|(c, _)| *c == read_as)
             .and_then(|(_, b)| b.as_ref());
         let decoded = match bytes {
-            Some(b) if b.is_empty() => return None,
-            Some(b) => actual.decode_strict(b),
+            Some(b) => decode(b, actual),
             None => step.apply(span),
         };
         let (steps, text, replaced) = match decoded {

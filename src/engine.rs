@@ -420,8 +420,19 @@ impl<'a> LineRepair<'a> {
             let seg = &mut self.segments[index];
             if !seg.steps.is_empty() {
                 // A repaired span takes further steps only as a whole, so
-                // its chain still replays from its original text.
-                if range.start != seg_start || range.end != seg_start + seg.text.len() {
+                // its chain still replays from its original text, and only
+                // further UTF-8 layers: a legacy reading on top of a repair
+                // is a second guess, not a second layer.
+                let utf8 = found.steps.iter().all(|s| {
+                    matches!(
+                        s,
+                        Step::Reinterpret {
+                            actual: Codec::Utf8,
+                            ..
+                        }
+                    )
+                });
+                if range.start != seg_start || range.end != seg_start + seg.text.len() || !utf8 {
                     continue;
                 }
                 seg.steps.extend(found.steps);

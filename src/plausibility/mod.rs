@@ -304,6 +304,9 @@ fn base_class(c: char) -> Class {
         '\u{2000}'..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' => Space,
         '\u{20A0}'..='\u{20CF}' => SymOpen,
         '\u{2500}'..='\u{259F}' => Box,
+        // Braille: where windows-1251 and IBM866 Cyrillic lands when read
+        // as UTF-8, and rare in text of its own.
+        '\u{2800}'..='\u{28FF}' => RareScript,
         '\u{2100}'..='\u{24FF}' | '\u{25A0}'..='\u{2BFF}' => Symbol,
         '\u{3000}'..='\u{303F}' | '\u{FE30}'..='\u{FE4F}' => CjkPunct,
         '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' => Kana,
@@ -360,8 +363,15 @@ pub(crate) fn class_of(c: char) -> Class {
         HanRare
     } else if (0xF0000..0x110000).contains(&cp) {
         PrivateUse
+    } else if (0x1F000..0x1FB00).contains(&cp) {
+        // Emoji and pictographs.
+        Symbol
+    } else if (0xE0000..0xE0080).contains(&cp) {
+        Format
     } else {
-        Other
+        // Historic scripts and rare symbols: where four-byte UTF-8
+        // sequences land when legacy text is misread as UTF-8's cousins.
+        RareScript
     }
 }
 

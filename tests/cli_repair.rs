@@ -288,6 +288,15 @@ fn mixed_encoding_lines_become_utf8() {
         "{}",
         run.stdout
     );
+    let run = unbake(dir.path(), &["repair", "--diff"], b"");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "note: mixed.txt: 1 line in another encoding would become UTF-8 (not shown in the diff)"
+        ),
+        "{}",
+        run.stderr
+    );
     unbake(dir.path(), &["repair"], b"");
     assert_eq!(read(&file), "naïve\ncafé crème brûlée\n");
 }
@@ -309,6 +318,43 @@ fn legacy_files_keep_their_encoding_unless_asked() {
     assert_eq!((run.code, run.stdout.as_str()), (1, "gbk.txt\n"));
     unbake(dir.path(), &["repair", "--to-utf8"], b"");
     assert_eq!(read(&file), text);
+}
+
+#[test]
+fn to_utf8_transcodes_wide_files_and_drops_their_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wide.txt");
+    let mut bytes = vec![0xFE, 0xFF];
+    bytes.extend(
+        format!("Grüße\r\n{DAMAGED}\r\n")
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes),
+    );
+    fs::write(&file, &bytes).unwrap();
+    let run = unbake(dir.path(), &["repair", "--to-utf8", "wide.txt"], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        fs::read(&file).unwrap(),
+        format!("Grüße\r\n{REPAIRED}\r\n").as_bytes()
+    );
+}
+
+#[test]
+fn mojibake_inside_a_legacy_file_is_repaired_in_its_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gbk.txt");
+    let clean = "配置文件中的参数无效，请检查后重新启动服务。\n";
+    let damaged = format!("{clean}{}\n{clean}", gbk_mojibake(ZH));
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(&damaged);
+    assert!(!unmappable);
+    fs::write(&file, &bytes).unwrap();
+
+    let run = unbake(dir.path(), &["repair", "--explain", "gbk.txt"], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("gbk.txt:2:1: "), "{}", run.stdout);
+    let repaired = format!("{clean}{ZH}\n{clean}");
+    let (expected, _, _) = encoding_rs::GBK.encode(&repaired);
+    assert_eq!(fs::read(&file).unwrap(), expected.as_ref());
 }
 
 #[test]

@@ -345,3 +345,27 @@ fn symlink_loops_are_reported_when_following_links() {
         .unwrap()
         .contains("File system loop"));
 }
+
+/// The seeds shared by the project (`../shared/seeds`, next to the
+/// repository) are a done-criterion of the scan issue: 001 is clean, the
+/// others are damaged. A clone without them has nothing to check.
+#[test]
+fn shared_seeds() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if !seeds.is_dir() {
+        eprintln!("{} not found; skipped", seeds.display());
+        return;
+    }
+    let run = unbake(&seeds, &["scan", "--format", "jsonl"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for line in run.stdout.lines() {
+        let report: serde_json::Value = serde_json::from_str(line).unwrap();
+        let path = report["path"].as_str().unwrap();
+        let families = report["families"].as_array().unwrap();
+        if path.starts_with("001_") {
+            assert!(families.is_empty(), "{line}");
+        } else {
+            assert!(!families.is_empty(), "{line}");
+        }
+    }
+}

@@ -147,7 +147,8 @@ fn run_jsonl(args: &RepairArgs, repair: Options) -> Outcome {
         explain: args.explain,
         repair,
     };
-    let stdout = io::stdout().lock();
+    // Stdout is line-buffered; the stream flushes after each batch itself.
+    let stdout = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let result = jsonl::repair_stream(io::stdin().lock(), stdout, &options, |line, why| {
         eprintln!("unbake: stdin:{line}: {why}; passed through unchanged")
     });
@@ -245,6 +246,7 @@ impl Job {
         let transcode = target != source;
         let mut report = Report::default();
         let mut changed = transcode;
+        let mut foreign = 0;
         out.start(target, transcode)?;
         loop {
             let offset = reader.offset();
@@ -252,6 +254,7 @@ impl Job {
                 break;
             };
             changed |= chunk.changed();
+            foreign += chunk.foreign.len();
             report.changes += chunk.changes.len() + chunk.foreign.len();
             if self.explain {
                 explain(name, &chunk, &mut report.stdout);
@@ -265,6 +268,20 @@ impl Job {
         }
         if changed {
             report.would_change = Some(name.to_string());
+        }
+        // A text diff shows characters, so a change of bytes alone is
+        // invisible in it; say so rather than print a diff that omits it.
+        if self.mode == Mode::Diff && transcode {
+            report.stderr += &format!(
+                "note: {name}: would be rewritten from {} to {} (not shown in the diff)\n",
+                source.name(),
+                target.name()
+            );
+        } else if self.mode == Mode::Diff && foreign > 0 {
+            report.stderr += &format!(
+                "note: {name}: {} in another encoding would become UTF-8 (not shown in the diff)\n",
+                plural(foreign, "line")
+            );
         }
         Ok(report)
     }
@@ -525,13 +542,23 @@ struct Summary {
 impl Summary {
     /// Prints a report and returns the outcome it implies.
     fn add(&mut self, report: &Report, mode: Mode) -> Outcome {
-        print!("{}", report.stdout);
+        let mut text = report.stdout.clone();
         if mode == Mode::Check {
             if let Some(name) = &report.would_change {
-                println!("{name}");
+                text += name;
+                text.push('\n');
             }
         }
         eprint!("{}", report.stderr);
+        // A closed pipe (`| head`) only means nobody wants the rest.
+        match io::stdout().write_all(text.as_bytes()) {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                error(format!("stdout: {e}"));
+                self.errors += 1;
+                return Outcome::Error;
+            }
+            _ => {}
+        }
         if report.failed {
             self.errors += 1;
             return Outcome::Error;

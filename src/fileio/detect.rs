@@ -53,8 +53,11 @@ pub fn sniff(bytes: &[u8], whole: bool) -> Sniff {
     if bytes.contains(&0) {
         return Sniff::Binary("binary file (contains NUL bytes)");
     }
-    let controls = bytes.iter().filter(|&&b| is_binary_control(b)).count();
-    if controls * 10 > bytes.len() {
+    // Like ripgrep, judge by the start: binary formats show it at once,
+    // and counting over a whole chunk would cost more than validating it.
+    let head = &bytes[..bytes.len().min(64 << 10)];
+    let controls = head.iter().filter(|&&b| is_binary_control(b)).count();
+    if controls * 10 > head.len() {
         return Sniff::Binary("binary file (mostly control bytes)");
     }
     // A chunk of a larger file may end inside a character; only the whole
@@ -142,7 +145,11 @@ fn bom(bytes: &[u8]) -> Option<FileEncoding> {
 /// when it carries enough ASCII to show the zero half of each unit, which
 /// is the case for nearly all real exports.
 fn wide_without_bom(bytes: &[u8]) -> Option<FileEncoding> {
-    if bytes.len() >= 4 && bytes.len().is_multiple_of(4) {
+    // The start decides, as for binary files; the length of the whole
+    // must still fit the unit size.
+    let whole = bytes;
+    let bytes = &whole[..whole.len().min(64 << 10)];
+    if bytes.len() >= 4 && whole.len().is_multiple_of(4) {
         for big_endian in [false, true] {
             let units = bytes.chunks_exact(4).map(|u| {
                 let u = [u[0], u[1], u[2], u[3]];
@@ -171,7 +178,7 @@ fn wide_without_bom(bytes: &[u8]) -> Option<FileEncoding> {
             }
         }
     }
-    if bytes.len() >= 2 && bytes.len().is_multiple_of(2) {
+    if bytes.len() >= 2 && whole.len().is_multiple_of(2) {
         let pairs = bytes.len() / 2;
         let high_zero_le = bytes.chunks_exact(2).filter(|p| p[1] == 0 && p[0] != 0);
         let high_zero_be = bytes.chunks_exact(2).filter(|p| p[0] == 0 && p[1] != 0);

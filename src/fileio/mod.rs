@@ -484,7 +484,18 @@ impl Chunk {
 
 /// Lines in a text; a last line without a line end counts.
 fn count_lines(text: &str) -> u64 {
-    let newlines = text.bytes().filter(|&b| b == b'\n').count() as u64;
+    // Counted in blocks with a byte-sized sum, which compiles to SIMD; a
+    // plain filter-count is several times slower and shows in scan speed.
+    let newlines: u64 = text
+        .as_bytes()
+        .chunks(255)
+        .map(|block| {
+            let n = block
+                .iter()
+                .fold(0u8, |n, &b| n.wrapping_add(u8::from(b == b'\n')));
+            u64::from(n)
+        })
+        .sum();
     newlines + u64::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
@@ -622,24 +633,12 @@ impl<R: Read> TextReader<R> {
 }
 
 /// Reads until `buf` holds `want` bytes or the input ends; true at the end.
+/// The buffer grows with what is read (not to `want` up front), so a small
+/// file costs a small allocation.
 fn fill(reader: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
-    while buf.len() < want {
-        let have = buf.len();
-        buf.resize(want, 0);
-        match reader.read(&mut buf[have..]) {
-            Ok(0) => {
-                buf.truncate(have);
-                return Ok(true);
-            }
-            Ok(n) => buf.truncate(have + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(have),
-            Err(e) => {
-                buf.truncate(have);
-                return Err(e);
-            }
-        }
-    }
-    Ok(false)
+    let missing = want.saturating_sub(buf.len());
+    reader.take(missing as u64).read_to_end(buf)?;
+    Ok(buf.len() < want)
 }
 
 #[cfg(test)]

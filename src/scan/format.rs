@@ -89,7 +89,12 @@ fn location_label(l: &Location) -> String {
     if l.text.is_empty() {
         format!("{}:{} {}", l.line, l.column, l.message)
     } else {
-        format!("{}:{} {}", l.line, l.column, visible(&l.text))
+        format!(
+            "{}:{} {}",
+            l.line,
+            l.column,
+            visible(&super::clip(&l.text, 24))
+        )
     }
 }
 

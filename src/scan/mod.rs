@@ -96,7 +96,7 @@ pub struct Location {
     pub line: u64,
     /// In characters, from 1.
     pub column: u64,
-    /// The damaged text.
+    /// The damaged text (its first 80 characters if longer).
     pub text: String,
     /// What it is and what repair does with it.
     pub message: String,
@@ -238,7 +238,7 @@ pub fn scan_reader(input: impl io::Read, options: &ScanOptions) -> io::Result<St
             entry.locations.push(Location {
                 line,
                 column,
-                text: text.to_string(),
+                text: clip(text, 80),
                 message,
             });
         }
@@ -260,16 +260,19 @@ pub fn scan_reader(input: impl io::Read, options: &ScanOptions) -> io::Result<St
                 &change.before,
                 format!(
                     "{} → {}: {} (confidence {:.2})",
-                    change.before,
-                    change.after,
+                    clip(&change.before, 40),
+                    clip(&change.after, 40),
                     change.chain.describe(),
                     change.confidence
                 ),
             );
         }
         for f in &chunk.findings {
-            damaged.push(f.line);
+            // Unlike repairs, findings may span lines (a whole document
+            // converted to traditional Chinese); each line counts.
             let text = &chunk.before[f.item.span.clone()];
+            let spanned = text.trim_end_matches('\n').matches('\n').count() as u64;
+            damaged.extend(f.line..=f.line + spanned);
             add(
                 family_name(f.item.family),
                 f.line,
@@ -316,6 +319,16 @@ pub fn scan_reader(input: impl io::Read, options: &ScanOptions) -> io::Result<St
     }))
 }
 
+/// `text`, cut to `max` characters with an ellipsis: a finding can span a
+/// whole document (machine-converted Chinese), and a report that repeats
+/// the document helps nobody.
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
+
 /// A family's name as the engine serialises it (`lost-bytes`), so every
 /// output format uses the same words, and its description.
 fn family_name(family: crate::engine::Family) -> (String, &'static str) {
@@ -324,4 +337,50 @@ fn family_name(family: crate::engine::Family) -> (String, &'static str) {
         _ => format!("{family:?}"),
     };
     (name, family.describe())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scanned(status: Status) -> Scanned {
+        match status {
+            Status::Scanned(s) => s,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn chunking_does_not_change_the_report() {
+        let text = "Title\nÃ©tÃ© Ã\u{A0} Paris\nclean\ncafÃ© au lait\n".repeat(50);
+        let whole = scanned(scan_reader(text.as_bytes(), &ScanOptions::default()).unwrap());
+        let small = ScanOptions {
+            file: FileOptions {
+                chunk_size: 64,
+                ..FileOptions::default()
+            },
+            ..ScanOptions::default()
+        };
+        let chunked = scanned(scan_reader(text.as_bytes(), &small).unwrap());
+        assert_eq!(chunked.lines, 200);
+        assert_eq!(chunked.damaged_lines, whole.damaged_lines);
+        assert_eq!(chunked.bytes, text.len() as u64);
+        assert_eq!(
+            serde_json::to_value(&chunked.families).unwrap(),
+            serde_json::to_value(&whole.families).unwrap()
+        );
+        assert_eq!(whole.families[0].count, 200);
+        assert_eq!(whole.families[0].locations.len(), 5);
+    }
+
+    #[test]
+    fn a_vanished_file_is_an_error_that_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        match scan_file(&dir.path().join("gone.txt"), &ScanOptions::default()) {
+            Status::Error { message } => {
+                assert_eq!(message, "file vanished before it could be read")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

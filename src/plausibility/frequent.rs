@@ -28,5 +28,9 @@ pub(super) const CYRILLIC_RARE: &str = "фщъэюжцшхйёФЩЪЭЮЖЦШХ
 /// Greek letters that are rare in running text.
 pub(super) const GREEK_RARE: &str = "θχφβξζψϊϋΐΰΘΧΦΒΞΖΨΪΫ";
 
+/// Arabic-script letters that are rare in running Arabic and Persian text:
+/// hamza forms, the emphatics, and the Urdu letters windows-1256 carries.
+pub(super) const ARABIC_RARE: &str = "ءئؤإظغضذثصۀہھےںٹڈڑـ";
+
 /// Vowels of the alphabets whose words need them.
 pub(super) const VOWELS: &str = "аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄαεηιουωάέήίόύώϊϋΐΰΑΕΗΙΟΥΩΆΈΉΊΌΎΏ";

@@ -137,6 +137,7 @@ fn build_table() -> Table {
         (frequent::HANGUL, FREQUENT),
         (frequent::CYRILLIC_RARE, RARE),
         (frequent::GREEK_RARE, RARE),
+        (frequent::ARABIC_RARE, RARE),
         (frequent::VOWELS, VOWEL),
     ] {
         for c in set.chars().filter(|c| (*c as u32) < 0x10000) {
@@ -585,7 +586,12 @@ impl Scorer {
         if class == Combining && self.prev.is_none_or(|(p, _)| !is_letter(p)) {
             self.total += 2.0;
         }
-        if is_letter(class) && matches!(self.prev_char, 'ך' | 'ם' | 'ן' | 'ף' | 'ץ' | 'ς') {
+        if is_letter(class)
+            && matches!(
+                self.prev_char,
+                'ך' | 'ם' | 'ן' | 'ף' | 'ץ' | 'ς' | 'ة' | 'ى'
+            )
+        {
             self.total += 1.5;
         }
         // Letters of two alphabets in one word, even with symbols between
@@ -657,7 +663,7 @@ pub(crate) fn letters(text: &str) -> usize {
 fn rank_cost(class: Class, flags: u8) -> f32 {
     match class {
         HanCommon | HanKnown | HanRare | HangulCommon | HangulRare if flags & FREQUENT == 0 => 0.2,
-        Cyrillic | Greek if flags & RARE != 0 => 0.3,
+        Cyrillic | Greek | Arabic if flags & RARE != 0 => 0.3,
         Symbol if flags & RARE != 0 => 0.5,
         // Half-width katakana is where Shift_JIS puts bytes 0xA1..0xDF, so
         // any Western text read as Shift_JIS turns into it.

@@ -264,9 +264,11 @@ pub(crate) fn deepen(
         return found;
     }
     let able = CodecSet::able_to_encode(&found.text);
+    // As at the first layer, CJK codecs only explain CJK characters.
+    let has_cjk = found.text.chars().any(is_cjk_like);
     let deeper = inner_level()
         .iter()
-        .filter(|(read_as, _)| able.contains(*read_as))
+        .filter(|(read_as, _)| able.contains(*read_as) && (read_as.is_single_byte() || has_cjk))
         .filter_map(|&(read_as, actual)| {
             let step = Step::Reinterpret { read_as, actual };
             let text = step

@@ -111,6 +111,10 @@ fn find_insertions(text: &str) -> Option<Insertions> {
             continue;
         }
         han += 1;
+        // Readings open with a bracket; most characters have none after them.
+        if !text[i..].starts_with(['(', '（']) {
+            continue;
+        }
         let (found, len) = readings_after(ch, &text[i..]);
         if !found.is_empty() {
             readings.push(ReadingSite {

@@ -15,7 +15,7 @@
 //! 匯/彙) or where OpenCC's phrase tables misfire (了 in 明了方向) are left
 //! out, since a single false count could brand real text as machine-made.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use ferrous_opencc::config::BuiltinConfig;
@@ -92,7 +92,40 @@ impl Conversion {
 }
 
 /// Which script a character belongs to: (only traditional, only simplified).
+/// Characters of the main CJK block come from a table built once, since
+/// every Han character of every text is classified.
 pub(crate) fn script(c: char) -> (bool, bool) {
+    const FIRST: u32 = 0x4E00;
+    const LAST: u32 = 0x9FFF;
+    static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
+    if (FIRST..=LAST).contains(&(c as u32)) {
+        let table = TABLE.get_or_init(|| {
+            // Converting the whole block as one string is much cheaper than
+            // a conversion per character; OpenCC maps the block one to one
+            // except where a phrase rule applies, so phrases are kept apart
+            // with separators.
+            let block: String = (FIRST..=LAST)
+                .filter_map(char::from_u32)
+                .flat_map(|c| [c, '\n'])
+                .collect();
+            let simplified = to_simplified(&block);
+            let traditional = converter(BuiltinConfig::S2t).convert(&block);
+            let lines = |s: &str| s.lines().map(str::to_string).collect::<Vec<_>>();
+            let (simplified, traditional) = (lines(&simplified), lines(&traditional));
+            (FIRST..=LAST)
+                .enumerate()
+                .map(|(i, cp)| {
+                    let own = char::from_u32(cp).map(String::from).unwrap_or_default();
+                    let is_traditional = simplified.get(i).is_some_and(|s| *s != own);
+                    let is_simplified =
+                        !is_traditional && traditional.get(i).is_some_and(|t| *t != own);
+                    u8::from(is_traditional) | (u8::from(is_simplified) << 1)
+                })
+                .collect()
+        });
+        let bits = table[(c as u32 - FIRST) as usize];
+        return (bits & 1 != 0, bits & 2 != 0);
+    }
     let s = c.to_string();
     let traditional = to_simplified(&s) != s;
     (
@@ -101,26 +134,19 @@ pub(crate) fn script(c: char) -> (bool, bool) {
     )
 }
 
-/// Classifies each distinct character once: does it exist only in
-/// traditional or only in simplified text?
-struct Scripts(HashMap<char, (bool, bool)>);
-
-impl Scripts {
-    fn classify(&mut self, c: char) -> (bool, bool) {
-        *self.0.entry(c).or_insert_with(|| script(c))
-    }
-}
+/// Clauses converted at most per text: by then the evidence is plain, and
+/// traditional text must not cost a conversion of all of it.
+const CLAUSE_BUDGET: usize = 400;
 
 /// Gathers the evidence. `None` when the text has (almost) no traditional
 /// characters, which is the cheap common case.
 pub(crate) fn detect(text: &str) -> Option<Conversion> {
-    let mut scripts = Scripts(HashMap::new());
     let mut evidence = Conversion::default();
     let mut lines = Vec::new();
     for line in text.lines() {
         let mut traditional_here = 0;
         for c in line.chars().filter(|&c| is_han(c)) {
-            match scripts.classify(c) {
+            match script(c) {
                 (true, _) => traditional_here += 1,
                 (_, true) => evidence.simplified += 1,
                 _ => {}
@@ -142,7 +168,8 @@ pub(crate) fn detect(text: &str) -> Option<Conversion> {
     let clauses = lines
         .into_iter()
         .flat_map(|line| line.split(|c: char| !is_han(c) && !c.is_alphanumeric()))
-        .filter(|clause| clause.chars().any(|c| NAIVE.contains(c)));
+        .filter(|clause| clause.chars().any(|c| NAIVE.contains(c)))
+        .take(CLAUSE_BUDGET);
     for clause in clauses {
         let simplified = to_simplified(clause);
         let written: Vec<char> = clause.chars().collect();

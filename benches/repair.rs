@@ -15,12 +15,27 @@ const SIZE: usize = 4 << 20;
 /// Lines of the clean corpus files whose names start with one of `langs`.
 fn lines(langs: &[&str]) -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/clean");
-    let mut names: Vec<_> = std::fs::read_dir(&dir).expect("corpus/clean").map(|e| e.expect("entry").path()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus/clean")
+        .map(|e| e.expect("entry").path())
+        .collect();
     names.sort();
     names
         .iter()
-        .filter(|p| langs.iter().any(|l| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(l))))
-        .flat_map(|p| std::fs::read_to_string(p).expect("clean text").lines().map(str::to_string).collect::<Vec<_>>())
+        .filter(|p| {
+            langs.iter().any(|l| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(l))
+            })
+        })
+        .flat_map(|p| {
+            std::fs::read_to_string(p)
+                .expect("clean text")
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .filter(|l| !l.trim().is_empty())
         .collect()
 }
@@ -43,12 +58,18 @@ fn text(lines: &[String], damage_every: Option<usize>, misread: Codec) -> String
 
 fn throughput(c: &mut Criterion) {
     // One core, as the targets are stated; repair itself would use them all.
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("thread pool");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("thread pool");
     let latin = lines(&["fr-", "de-", "es-", "pt-", "it-", "en-", "pl-", "cs-"]);
     let cjk = lines(&["zh-", "ja-"]);
     let cases = [
         ("latin clean", text(&latin, None, Codec::Windows1252)),
-        ("latin 5% damaged", text(&latin, Some(20), Codec::Windows1252)),
+        (
+            "latin 5% damaged",
+            text(&latin, Some(20), Codec::Windows1252),
+        ),
         ("cjk clean", text(&cjk, None, Codec::Gbk)),
         ("cjk 5% damaged", text(&cjk, Some(20), Codec::Gbk)),
     ];
@@ -56,7 +77,9 @@ fn throughput(c: &mut Criterion) {
     group.sample_size(10);
     for (name, input) in &cases {
         group.throughput(Throughput::Bytes(input.len() as u64));
-        group.bench_function(*name, |b| b.iter(|| pool.install(|| repair(input, &Options::default()))));
+        group.bench_function(*name, |b| {
+            b.iter(|| pool.install(|| repair(input, &Options::default())))
+        });
     }
     group.finish();
 }

@@ -266,24 +266,36 @@ pub(crate) fn deepen(
     let able = CodecSet::able_to_encode(&found.text);
     // As at the first layer, CJK codecs only explain CJK characters.
     let has_cjk = found.text.chars().any(is_cjk_like);
-    let deeper = inner_level()
-        .iter()
-        .filter(|(read_as, _)| able.contains(*read_as) && (read_as.is_single_byte() || has_cjk))
-        .filter_map(|&(read_as, actual)| {
-            let step = Step::Reinterpret { read_as, actual };
-            let text = step
-                .apply(&found.text)
-                .filter(|t| is_new_text(&found.text, t))?;
-            let mut steps = found.steps.clone();
-            steps.push(step);
-            let next = Found {
-                cost: cost_in_context(before, &text, after),
-                steps,
-                text,
-                ..found.clone()
-            };
-            Some(deepen(next, before, after, max_layers))
-        });
+    let lossy = found.text.contains(LOST_MARKERS);
+    let mut bytes = Vec::with_capacity(found.text.len());
+    let mut deeper = Vec::new();
+    for &(read_as, actual) in inner_level() {
+        if !able.contains(read_as) || !(read_as.is_single_byte() || has_cjk) {
+            continue;
+        }
+        let step = Step::Reinterpret { read_as, actual };
+        // Most layers fail to decode as UTF-8; finding that out needs no
+        // allocation.
+        let text = if lossy {
+            step.apply(&found.text)
+        } else if read_as.encode_into(&found.text, &mut bytes) {
+            std::str::from_utf8(&bytes).ok().map(str::to_string)
+        } else {
+            None
+        };
+        let Some(text) = text.filter(|t| is_new_text(&found.text, t)) else {
+            continue;
+        };
+        let mut steps = found.steps.clone();
+        steps.push(step);
+        let next = Found {
+            cost: cost_in_context(before, &text, after),
+            steps,
+            text,
+            ..found.clone()
+        };
+        deeper.push(deepen(next, before, after, max_layers));
+    }
     // A further layer that decodes as UTF-8 and is no less plausible is
     // taken: valid multi-byte UTF-8 rarely arises by accident, so text that
     // still decodes was still damaged (`ÃƒÂ\u{a0}` → `Ã\u{a0}` → `à`).

@@ -286,8 +286,9 @@ fn garbage_findings(text: &str) -> Vec<Finding> {
     }
     for (pattern, family, detail) in GARBAGE {
         let unit = pattern.chars().next().map_or(3, char::len_utf8);
+        let finder = memchr::memmem::Finder::new(pattern);
         let mut at = 0;
-        while let Some(i) = text[at..].find(pattern) {
+        while let Some(i) = finder.find(&text.as_bytes()[at..]) {
             let start = at + i;
             // Extend over the whole repetition, counting it as one finding.
             let mut end = start + pattern.len();

@@ -128,3 +128,41 @@ fn git_apply_takes_the_plain_diff() {
 fn unchanged_text_has_no_diff() {
     assert_eq!(diff("nothing to see\n", &DiffOptions::default()), "");
 }
+
+/// Corpus files whose damage involves characters that print as nothing or
+/// as something else: C1 controls (`sloppy-c1`), private-use characters
+/// (`gbk-private-use`), no-break spaces (`nbsp-as-space`), U+FFFD (`lossy`).
+/// Each gets a plain and a coloured snapshot, and its plain diff must apply.
+#[test]
+fn corpus_files_with_hidden_characters() {
+    let program: &[&str] = if has("patch") {
+        &["patch", "-p1", "--quiet", "--input"]
+    } else {
+        &["git", "apply"]
+    };
+    insta::glob!(
+        "../corpus",
+        "{sloppy-c1,gbk-private-use,nbsp-as-space,lossy}/00[1-3]*.in.txt",
+        |path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let plain = diff(
+                &text,
+                &DiffOptions {
+                    explain: true,
+                    ..DiffOptions::default()
+                },
+            );
+            let coloured = diff(
+                &text,
+                &DiffOptions {
+                    explain: true,
+                    color: true,
+                    ..DiffOptions::default()
+                },
+            );
+            snapshot!("corpus_plain", plain);
+            snapshot!("corpus_coloured", coloured);
+            check_applies(&text, &DiffOptions::default(), program);
+        }
+    );
+}

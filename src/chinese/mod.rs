@@ -51,7 +51,9 @@ pub(crate) use traditional::to_simplified;
 pub fn repair(text: &str, options: &Options) -> (Vec<Change>, Vec<Finding>) {
     let mut changes = Vec::new();
     let mut findings = Vec::new();
-    if !text.chars().any(is_han) {
+    // Han characters are three- or four-byte UTF-8 led by 0xE3..=0xE9,
+    // 0xEF or 0xF0; a byte test rules out most text without decoding it.
+    if !text.bytes().any(|b| matches!(b, 0xE3..=0xE9 | 0xEF | 0xF0)) || !text.chars().any(is_han) {
         return (changes, findings);
     }
     if text.contains(['(', '?']) {

@@ -225,6 +225,28 @@ impl Codec {
         (!unmappable).then(|| bytes.into_owned())
     }
 
+    /// Encodes `text` into `out` (cleared first); false if some character
+    /// has no byte sequence in this codec. Lets a search reuse one buffer.
+    pub fn encode_into(self, text: &str, out: &mut Vec<u8>) -> bool {
+        out.clear();
+        if let Some(table) = self.table() {
+            for c in text.chars() {
+                match table.encode(c) {
+                    Some(b) => out.push(b),
+                    None => return false,
+                }
+            }
+            return true;
+        }
+        match self.encode(text) {
+            Some(bytes) => {
+                *out = bytes;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Decodes `bytes`, or `None` if they are malformed in this codec.
     pub fn decode_strict(self, bytes: &[u8]) -> Option<String> {
         if let Some(table) = self.table() {
@@ -356,9 +378,15 @@ impl TryFrom<String> for Codec {
 /// every codec unbake handles.
 pub(crate) struct SingleByte {
     high: [Option<char>; 128],
+    /// The byte of every character below U+2600 (0 for none): every
+    /// single-byte codepage here keeps its upper half below that, but for a
+    /// handful of characters looked up in `reverse`.
+    direct: Box<[u8; DIRECT]>,
     /// (character, byte) for the upper half, sorted by character.
     reverse: Vec<(char, u8)>,
 }
+
+const DIRECT: usize = 0x2600;
 
 impl SingleByte {
     fn build(codec: Codec) -> SingleByte {
@@ -386,13 +414,26 @@ impl SingleByte {
             .collect();
         reverse.sort_unstable();
         reverse.dedup_by_key(|(c, _)| *c);
-        SingleByte { high, reverse }
+        let mut direct = Box::new([0u8; DIRECT]);
+        for &(c, b) in &reverse {
+            if (c as usize) < DIRECT {
+                direct[c as usize] = b;
+            }
+        }
+        SingleByte {
+            high,
+            direct,
+            reverse,
+        }
     }
 
     #[inline]
     pub(crate) fn encode(&self, c: char) -> Option<u8> {
         if c.is_ascii() {
             return Some(c as u8);
+        }
+        if let Some(&b) = self.direct.get(c as usize) {
+            return (b != 0).then_some(b);
         }
         self.reverse
             .binary_search_by_key(&c, |(k, _)| *k)

@@ -53,7 +53,7 @@ pub fn repair(text: &str, options: &Options) -> (Vec<Change>, Vec<Finding>) {
     let mut findings = Vec::new();
     // Han characters are three- or four-byte UTF-8 led by 0xE3..=0xE9,
     // 0xEF or 0xF0; a byte test rules out most text without decoding it.
-    if !text.bytes().any(|b| matches!(b, 0xE3..=0xE9 | 0xEF | 0xF0)) || !text.chars().any(is_han) {
+    if !may_hold_han(text.as_bytes()) || !text.chars().any(is_han) {
         return (changes, findings);
     }
     if text.contains(['(', '?']) {
@@ -78,6 +78,17 @@ pub fn repair(text: &str, options: &Options) -> (Vec<Change>, Vec<Finding>) {
         }
     }
     (changes, findings)
+}
+
+/// Whether `bytes` contain a lead byte of a Han character, tested 64 bytes
+/// at a time so that the test vectorises: every text passes through here.
+fn may_hold_han(bytes: &[u8]) -> bool {
+    let lead = |b: &u8| u8::from(matches!(*b, 0xE3..=0xE9 | 0xEF | 0xF0));
+    let mut chunks = bytes.chunks_exact(64);
+    let found = chunks
+        .by_ref()
+        .any(|chunk| chunk.iter().map(lead).fold(0, |a, b| a | b) != 0);
+    found || chunks.remainder().iter().any(|b| lead(b) != 0)
 }
 
 /// A character followed by readings of it.

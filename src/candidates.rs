@@ -192,31 +192,29 @@ pub(crate) fn options(
             None => nbsp_variant(line, &range, read_as, actual)
                 .or_else(|| trimmed(line, &range, &step))?,
         };
-        let own = if replaced == range {
-            Found {
-                cost: cost_in_context(before, &text, after),
-                original_cost,
-                steps,
-                text,
-                span: replaced,
-            }
+        // Widened over a space or trimmed: the neighbour may be more of the
+        // damage, which says nothing about this repair, so only ASCII
+        // context counts.
+        let (before, after, original_cost) = if replaced == range {
+            (before, after, original_cost)
         } else {
-            // Widened over a space or trimmed: the neighbour may be more of
-            // the damage, which says nothing about this repair, so only
-            // ASCII context counts.
             let before = line[..replaced.start]
                 .chars()
                 .next_back()
                 .filter(char::is_ascii);
             let after = line[replaced.end..].chars().next().filter(char::is_ascii);
-            let original_cost = cost_in_context(before, &line[replaced.clone()], after);
-            Found {
-                cost: cost_in_context(before, &text, after),
-                original_cost,
-                steps,
-                text,
-                span: replaced,
-            }
+            (
+                before,
+                after,
+                cost_in_context(before, &line[replaced.clone()], after),
+            )
+        };
+        let own = Found {
+            cost: cost_in_context(before, &text, after),
+            original_cost,
+            steps,
+            text,
+            span: replaced,
         };
         Some(deepen(own, before, after, max_layers))
     };

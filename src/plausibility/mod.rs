@@ -194,7 +194,7 @@ fn build_table() -> Table {
     mark(Codec::EucJp, 0xB0..=0xCF, &high, HanCommon);
     mark(Codec::EucKr, 0xB0..=0xC8, &high, HangulCommon);
     let mut pairs = vec![0.0; CLASSES * 3 * CLASSES * 3];
-    let all: Vec<Class> = (0..CLASSES as u8).map(|i| unsafe_class(i)).collect();
+    let all: Vec<Class> = (0..CLASSES as u8).map(|i| class_at(i)).collect();
     for &a in &all {
         for a_case in 0..3u8 {
             for &b in &all {
@@ -212,7 +212,7 @@ fn build_table() -> Table {
 }
 
 /// The class with discriminant `i`, for building tables over all classes.
-fn unsafe_class(i: u8) -> Class {
+fn class_at(i: u8) -> Class {
     const ALL: [Class; CLASSES] = [
         Space,
         AsciiLetter,

@@ -105,6 +105,10 @@ fn inner_level() -> &'static [(Codec, Codec)] {
     })
 }
 
+/// Decodes already made for one span: (bytes, codec, text), shared by the
+/// threads that evaluate its candidates.
+type DecodeCache = std::sync::Mutex<Vec<(Vec<u8>, Codec, Option<String>)>>;
+
 /// One way to undo a span.
 #[derive(Clone, Debug)]
 pub(crate) struct Found {
@@ -151,8 +155,7 @@ pub(crate) fn options(
             encodings.push((read_as, if lossy { None } else { read_as.encode(span) }));
         }
     }
-    let decoded_once: std::sync::Mutex<Vec<(Vec<u8>, Codec, Option<String>)>> =
-        std::sync::Mutex::new(Vec::new());
+    let decoded_once: DecodeCache = std::sync::Mutex::new(Vec::new());
     let decode = |bytes: &[u8], actual: Codec| -> Option<String> {
         let known = decoded_once
             .lock()

@@ -146,8 +146,8 @@ fn build_table() -> Table {
     }
     // Enclosed CJK letters and CJK unit symbols (`㎡㏃㎒`) are rows that
     // Korean and Japanese codecs reach from other codecs' letters.
-    for cp in 0x3200..=0x33FF {
-        flags[cp] |= RARE;
+    for f in &mut flags[0x3200..=0x33FF] {
+        *f |= RARE;
     }
     for lead in 0xB0..=0xF4u8 {
         for trail in 0xA1..=0xFEu8 {
@@ -169,12 +169,12 @@ fn build_table() -> Table {
                 if let Some(s) = codec.decode_strict(&[lead, trail]) {
                     if let Some(c) = s.chars().next() {
                         let slot = &mut class[c as usize];
-                        let upgrade = match (as_class, *slot) {
-                            (HanCommon, HanKnown | HanRare) => true,
-                            (HanKnown, HanRare) => true,
-                            (HangulCommon, HangulRare) => true,
-                            _ => false,
-                        };
+                        let upgrade = matches!(
+                            (as_class, *slot),
+                            (HanCommon, HanKnown | HanRare)
+                                | (HanKnown, HanRare)
+                                | (HangulCommon, HangulRare)
+                        );
                         if upgrade {
                             *slot = as_class;
                         }
@@ -194,7 +194,7 @@ fn build_table() -> Table {
     mark(Codec::EucJp, 0xB0..=0xCF, &high, HanCommon);
     mark(Codec::EucKr, 0xB0..=0xC8, &high, HangulCommon);
     let mut pairs = vec![0.0; CLASSES * 3 * CLASSES * 3];
-    let all: Vec<Class> = (0..CLASSES as u8).map(|i| class_at(i)).collect();
+    let all: Vec<Class> = (0..CLASSES as u8).map(class_at).collect();
     for &a in &all {
         for a_case in 0..3u8 {
             for &b in &all {

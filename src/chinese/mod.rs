@@ -114,28 +114,24 @@ struct Insertions {
 }
 
 fn find_insertions(text: &str) -> Option<Insertions> {
+    // Readings open with a bracket right after their character, so only the
+    // brackets are visited, not every character of the text.
     let mut readings = Vec::new();
-    let mut han = 0usize;
-    let mut i = 0;
-    while let Some(ch) = text[i..].chars().next() {
-        let start = i;
-        i += ch.len_utf8();
-        if !is_han(ch) {
+    let mut from = 0;
+    while let Some(offset) = memchr::memchr(b'(', &text.as_bytes()[from..]) {
+        let open = from + offset;
+        from = open + 1;
+        let Some(ch) = text[..open].chars().next_back().filter(|&c| is_han(c)) else {
             continue;
-        }
-        han += 1;
-        // Readings open with a bracket; most characters have none after them.
-        if !text[i..].starts_with(['(', '（']) {
-            continue;
-        }
-        let (found, len) = readings_after(ch, &text[i..]);
+        };
+        let (found, len) = readings_after(ch, &text[open..]);
         if !found.is_empty() {
             readings.push(ReadingSite {
-                span: start..i + len,
+                span: open - ch.len_utf8()..open + len,
                 ch,
                 readings: found.iter().map(|r| r.to_string()).collect(),
             });
-            i += len;
+            from = open + len;
         }
     }
     // What the inserter's list holds, as far as the intact readings show.
@@ -175,8 +171,10 @@ fn find_insertions(text: &str) -> Option<Insertions> {
         .map(|k| k.0)
         .collect::<std::collections::BTreeSet<_>>();
     let annotated = readings.len();
-    let primer = annotated * 5 >= han * 4;
-    if splits.is_empty() && (annotated < 3 || distinct.len() < 2 || primer) {
+    // A primer annotates (nearly) every character; counting them is only
+    // needed when the readings would otherwise be removed.
+    let primer = || annotated * 5 >= text.chars().filter(|&c| is_han(c)).count() * 4;
+    if splits.is_empty() && (annotated < 3 || distinct.len() < 2 || primer()) {
         return None;
     }
     // Readings inside a split site are removed by the site's own change.

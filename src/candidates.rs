@@ -314,11 +314,17 @@ impl Found {
     /// The misread this undoes first, which is what spans of one line
     /// share when one mishap damaged them all.
     pub fn first_misread(&self) -> &Step {
-        self.steps
-            .iter()
-            .find(|s| matches!(s, Step::Reinterpret { .. }))
-            .expect("every chain reinterprets")
+        first_misread(&self.steps)
     }
+}
+
+/// The first misread a chain undoes: what spans of one line share when one
+/// mishap damaged them all.
+pub(crate) fn first_misread(steps: &[Step]) -> &Step {
+    steps
+        .iter()
+        .find(|s| matches!(s, Step::Reinterpret { .. }))
+        .expect("every chain reinterprets")
 }
 
 /// The granularity of spans a misread applies to.

@@ -262,14 +262,107 @@ fn repair_lines(
     findings: &mut Vec<Finding>,
 ) {
     let mut offset = base;
+    let mut untouched = Vec::new();
+    // For each legacy single-byte misread, the lines it repaired.
+    let mut votes: Vec<(Step, usize)> = Vec::new();
     for line in text.split_inclusive('\n') {
+        let before = changes.len();
         if !line.is_ascii() && !plausibility::is_unremarkable(line) {
             LineRepair::new(line)
                 .run(options)
                 .emit(offset, changes, findings);
         }
+        if changes.len() == before && !line.is_ascii() {
+            untouched.push((offset, line));
+        }
+        let mut seen: Vec<&Step> = Vec::new();
+        for change in &changes[before..] {
+            let misread = candidates::first_misread(&change.chain.steps);
+            if matches!(misread, Step::Reinterpret { actual, .. } if actual.is_single_byte())
+                && !seen.contains(&misread)
+            {
+                seen.push(misread);
+                match votes.iter_mut().find(|(m, _)| m == misread) {
+                    Some((_, n)) => *n += 1,
+                    None => votes.push((misread.clone(), 1)),
+                }
+            }
+        }
         offset += line.len();
     }
+    if let [(misread, lines)] = votes.as_slice() {
+        if *lines >= VOTE_MIN_LINES {
+            follow_the_text(misread, *lines, untouched, changes);
+        }
+    }
+}
+
+/// Lines a legacy misread must have repaired before the rest of the text
+/// follows it.
+const VOTE_MIN_LINES: usize = 2;
+
+/// The document-level vote. When one legacy single-byte misread (KOI8-R
+/// read as windows-1251, say) and no other has repaired several lines of a
+/// text, that is how the whole text was read: lines with no evidence of
+/// their own (an all-capital header, `ЖБНЙМЙС,ЙНС,ЗПТПД`) follow it where
+/// that adds no evidence of damage and makes them clearly more like real
+/// text. UTF-8 misreads need no vote: their spans carry their own evidence.
+fn follow_the_text(
+    misread: &Step,
+    lines: usize,
+    untouched: Vec<(usize, &str)>,
+    changes: &mut Vec<Change>,
+) {
+    let chain = Chain::new(vec![misread.clone()]);
+    for (offset, line) in untouched {
+        let runs: Vec<(Range<usize>, String)> = spans_of(line)
+            .filter_map(|r| {
+                misread
+                    .apply(&line[r.clone()])
+                    .filter(|t| *t != line[r.clone()])
+                    .map(|t| (r, t))
+            })
+            .collect();
+        if runs.is_empty() {
+            continue;
+        }
+        let fixed = splice(line, &runs);
+        let structural = |t: &str| plausibility::structural_cost_in_context(None, t, None);
+        let full = |t: &str| plausibility::cost_in_context(None, t, None);
+        if structural(&fixed) > structural(line) || full(&fixed) + MIN_GAIN / 2.0 > full(line) {
+            continue;
+        }
+        for (range, after) in runs {
+            changes.push(Change {
+                span: offset + range.start..offset + range.end,
+                before: line[range].to_string(),
+                after,
+                family: Family::Mojibake,
+                chain: chain.clone(),
+                confidence: 0.6,
+                evidence: format!(
+                    "{chain}: the same misread repaired {lines} other lines of this text"
+                ),
+            });
+        }
+    }
+    changes.sort_by_key(|c| c.span.start);
+}
+
+fn spans_of(line: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    spans(line, Granularity::NonAsciiRun)
+}
+
+fn splice(line: &str, runs: &[(Range<usize>, String)]) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut at = 0;
+    for (range, text) in runs {
+        out.push_str(&line[at..range.start]);
+        out.push_str(text);
+        at = range.end;
+    }
+    out.push_str(&line[at..]);
+    out
 }
 
 /// Patterns that are damage but carry no trace of the text they replaced.

@@ -388,10 +388,14 @@ fn binary_and_unreadable_files_are_reported_and_the_rest_repaired() {
     assert_eq!(fs::read(p.join("image.png")).unwrap(), png);
     assert_eq!(read(&p.join("damaged.txt")), format!("{REPAIRED}\n"));
 
-    // Binary files and links met while walking are skipped quietly, as
-    // ripgrep does.
+    // Binary files met while walking are skipped without an error, but
+    // counted; broken links are skipped quietly, as ripgrep does.
     let run = unbake(p, &["repair", "--check"], b"");
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (0, "1 file skipped as binary\n")
+    );
+    assert_eq!(fs::read(p.join("image.png")).unwrap(), png);
 }
 
 #[test]

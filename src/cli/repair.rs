@@ -180,6 +180,8 @@ struct Report {
     /// Explanations when stdout carries data, and errors.
     stderr: String,
     failed: bool,
+    /// A binary file met in a walk: skipped, and counted in the summary.
+    skipped_binary: bool,
 }
 
 impl Report {
@@ -215,7 +217,12 @@ impl Job {
             Ok(Opened::Binary { why, .. }) if explicit => {
                 return Report::error(format!("{name}: {why}; skipped"))
             }
-            Ok(Opened::Binary { .. }) => return Report::default(),
+            Ok(Opened::Binary { .. }) => {
+                return Report {
+                    skipped_binary: true,
+                    ..Report::default()
+                }
+            }
             Ok(Opened::Text(reader)) => reader,
         };
         let mut out = Output::new(self.mode, path, &self.diff);
@@ -537,6 +544,7 @@ struct Summary {
     files: usize,
     changes: usize,
     errors: usize,
+    binary: usize,
 }
 
 impl Summary {
@@ -550,6 +558,7 @@ impl Summary {
             }
         }
         eprint!("{}", report.stderr);
+        self.binary += usize::from(report.skipped_binary);
         // A closed pipe (`| head`) only means nobody wants the rest.
         match io::stdout().write_all(text.as_bytes()) {
             Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
@@ -582,6 +591,11 @@ impl Summary {
             }
             Mode::Write if self.files > 1 => eprintln!("repaired {files} ({changes})"),
             _ => {}
+        }
+        // Reported, like every skipped input, but as a count: a tree of
+        // source and images would otherwise drown the output in names.
+        if self.binary > 0 {
+            eprintln!("{} skipped as binary", plural(self.binary, "file"));
         }
         if self.errors > 0 {
             eprintln!("{} could not be handled", plural(self.errors, "input"));

@@ -1,6 +1,22 @@
 //! The repair engine: finds suspect spans, tries the decode chains their
 //! characters allow, and keeps a chain only when its result is clearly more
 //! plausible than the input.
+//!
+//! The work is per line, because damage is: a misread happens to a field, a
+//! record, a file, and never joins two lines (so texts are split at line
+//! ends and repaired in parallel, with the same result as in one piece).
+//! Lines that the plausibility screen finds unremarkable, nearly all clean
+//! text, cost one table lookup per non-ASCII character and nothing more.
+//!
+//! For the rest, every span of the line gets its candidate chains
+//! ([`crate::candidates`]), and then misreads compete: the one whose spans
+//! gain most in total wins the line, spans that show nothing of their own
+//! (`Ã?`, `Ã `, `¹`) join it if it does them no harm, and the next misread
+//! takes what is left. Across a text, a legacy misread that several lines
+//! show also carries the lines that show nothing. Chinese forensics runs
+//! last, on the text with its bytes put right, and its spans are mapped
+//! back so that every change is a span of the input with a chain that
+//! replays from it.
 
 use std::ops::Range;
 
@@ -445,9 +461,10 @@ struct Accepted {
 }
 
 /// A chain must make the spans it explains on a line this much more
-/// plausible in total before it is applied. The cost of two misread
-/// characters like `Ã©` is 2.5, so a single such pair is enough, while
-/// anything that merely looks a little unusual is not.
+/// plausible in total before it is applied. A single misread pair such as
+/// `Ã©` or `â€™` costs at least 2.5, so one is enough on its own, while
+/// anything that merely looks a little unusual (one rare Han character, one
+/// case flip) is not.
 const MIN_GAIN: f32 = 2.0;
 
 /// Passes over a line: a second pass catches spans damaged differently

@@ -9,7 +9,7 @@
 //! text, cost one table lookup per non-ASCII character and nothing more.
 //!
 //! For the rest, every span of the line gets its candidate chains
-//! ([`crate::candidates`]), and then misreads compete: the one whose spans
+//! (`candidates.rs`), and then misreads compete: the one whose spans
 //! gain most in total wins the line, spans that show nothing of their own
 //! (`Ã?`, `Ã `, `¹`) join it if it does them no harm, and the next misread
 //! takes what is left. Across a text, a legacy misread that several lines

@@ -4,11 +4,11 @@
 //! Content farms republish Chinese news after two mechanical passes. First a
 //! character-by-character converter turns the simplified original into
 //! traditional characters, leaving the characters it cannot decide (干, 并)
-//! as they were ([`traditional`]). Then an inserter adds a pinyin reading
+//! as they were (`traditional.rs`). Then an inserter adds a pinyin reading
 //! after every occurrence of the characters on its list: `會(huì)議`. That
 //! inserter worked on GBK bytes and matched byte pairs anywhere, so now and
 //! then a match straddled two characters and split the second one; the page's
-//! decoder turned the orphaned byte and the `(` into `?` ([`split`] explains
+//! decoder turned the orphaned byte and the `(` into `?` (`split.rs` explains
 //! why the lost byte can be worked out exactly).
 //!
 //! When a split site admits several lost bytes, the choice is scored with

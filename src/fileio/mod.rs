@@ -224,6 +224,12 @@ pub struct Located<T> {
     pub item: T,
 }
 
+impl<T> Located<T> {
+    fn at((line, column): (u64, u64), item: T) -> Self {
+        Located { line, column, item }
+    }
+}
+
 /// A line of a UTF-8 file that was written in another encoding.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ForeignLine {
@@ -401,28 +407,18 @@ impl Chunk {
             line.after = start..after.len();
         }
 
+        let place = |start: usize| {
+            let (line, column) = locate(start);
+            (first_line + line as u64, column)
+        };
         let changes = changes
             .into_iter()
-            .map(|change| {
-                let (line, column) = locate(change.span.start);
-                Located {
-                    line: first_line + line as u64,
-                    column,
-                    item: change,
-                }
-            })
+            .map(|item| Located::at(place(item.span.start), item))
             .collect();
         let findings = repair
             .findings
             .into_iter()
-            .map(|finding| {
-                let (line, column) = locate(finding.span.start);
-                Located {
-                    line: first_line + line as u64,
-                    column,
-                    item: finding,
-                }
-            })
+            .map(|item| Located::at(place(item.span.start), item))
             .collect();
         Chunk {
             before,

@@ -30,10 +30,23 @@ use std::sync::OnceLock;
 
 use crate::codecs::Codec;
 
-/// Coarse character classes; the cost model is written in terms of these.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub(crate) enum Class {
+/// Declares [`Class`] and the list of all its values from one list, so
+/// tables over every class cannot miss one.
+macro_rules! classes {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// Coarse character classes; the cost model is written in terms of these.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        pub(crate) enum Class {
+            $($(#[$doc])* $name,)*
+        }
+
+        /// Every class, in discriminant order.
+        const ALL_CLASSES: &[Class] = &[$(Class::$name,)*];
+    };
+}
+
+classes! {
     Space,
     AsciiLetter,
     Digit,
@@ -105,7 +118,7 @@ struct Table {
     pairs: Vec<f32>,
 }
 
-const CLASSES: usize = Class::Other as usize + 1;
+const CLASSES: usize = ALL_CLASSES.len();
 
 #[inline]
 fn pair_index(a: Class, a_case: u8, b: Class, b_case: u8) -> usize {
@@ -194,10 +207,9 @@ fn build_table() -> Table {
     mark(Codec::EucJp, 0xB0..=0xCF, &high, HanCommon);
     mark(Codec::EucKr, 0xB0..=0xC8, &high, HangulCommon);
     let mut pairs = vec![0.0; CLASSES * 3 * CLASSES * 3];
-    let all: Vec<Class> = (0..CLASSES as u8).map(class_at).collect();
-    for &a in &all {
+    for &a in ALL_CLASSES {
         for a_case in 0..3u8 {
-            for &b in &all {
+            for &b in ALL_CLASSES {
                 for b_case in 0..3u8 {
                     pairs[pair_index(a, a_case, b, b_case)] = pair_cost(a, a_case, b, b_case);
                 }
@@ -209,49 +221,6 @@ fn build_table() -> Table {
         flags,
         pairs,
     }
-}
-
-/// The class with discriminant `i`, for building tables over all classes.
-fn class_at(i: u8) -> Class {
-    const ALL: [Class; CLASSES] = [
-        Space,
-        AsciiLetter,
-        Digit,
-        AsciiPunct,
-        Control,
-        C1,
-        Latin,
-        WinLetter,
-        LatinRare,
-        SymOpen,
-        SymClose,
-        Modifier,
-        Combining,
-        Greek,
-        Cyrillic,
-        Armenian,
-        Hebrew,
-        Arabic,
-        RareScript,
-        OtherLetter,
-        Box,
-        Symbol,
-        CjkPunct,
-        Kana,
-        HalfKana,
-        Fullwidth,
-        HanCommon,
-        HanKnown,
-        HanRare,
-        HangulCommon,
-        HangulRare,
-        Jamo,
-        PrivateUse,
-        Replacement,
-        Format,
-        Other,
-    ];
-    ALL[i as usize]
 }
 
 fn base_class(c: char) -> Class {

@@ -172,6 +172,12 @@ const CLEAN: &[&str] = &[
     "我(wǒ)们(men)是(shì)学(xué)生(sheng)。",
     "你(nǐ) 好(hǎo)！我(wǒ) 叫(jiào) 小(xiǎo) 明(míng)，我(wǒ) 是(shì) 中(zhōng) 国(guó) 人(rén)。",
     "这个字在这里读重(chóng)，不读重(zhòng)。",
+    // A primer quoted in an article: the article's own characters must not
+    // make the primer's readings look like an inserter's.
+    "老师在黑板上写了一句话，让大家跟着读，然后解释每个字的意思，同学们都听得很认真，\
+     下课以后还在讨论这句话到底是什么意思，有人说这是课本上的例句，也有人说是老师自己编的。\n\
+     我(wǒ)们(men)是(shì)学(xué)生(sheng)，我(wǒ)们(men)爱(ài)学(xué)习(xí)。\n\
+     这样的课文在小学一年级的语文课本里很常见，孩子们先学拼音，再学汉字，慢慢就能读懂整篇文章了。\n",
     "臺北市政府今天宣布，明年起將擴大公共運輸補助。市長表示，這項政策的目的是減輕通勤族的負擔，\
      並鼓勵民眾多搭乘捷運與公車。醫院(Hospital)門口也將增設停車位。公司的幹部後來都到了會議室裡，\
      大家把桌面擦得乾乾淨淨。她剛剪了頭髮，看起來很有精神。",

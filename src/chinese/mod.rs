@@ -91,6 +91,37 @@ fn may_hold_han(bytes: &[u8]) -> bool {
     found || chunks.remainder().iter().any(|b| lead(b) != 0)
 }
 
+/// Drops the readings on primer lines. A primer annotates (nearly) every
+/// character of a line, and there the readings are the text; the inserter
+/// annotates only the characters on its list. The test is per line because
+/// a primer can be quoted inside a longer text, which must not make its
+/// readings look like the inserter's.
+fn drop_primer_lines(text: &str, readings: &mut Vec<ReadingSite>) {
+    let mut keep = vec![true; readings.len()];
+    let mut i = 0;
+    while i < readings.len() {
+        let at = readings[i].span.start;
+        let start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |p| at + p);
+        let on_line = readings[i..]
+            .iter()
+            .take_while(|r| r.span.start < end)
+            .count();
+        let han = text[start..end].chars().filter(|&c| is_han(c)).count();
+        if on_line >= PRIMER_MIN_READINGS && on_line * 5 >= han * 4 {
+            keep[i..i + on_line].fill(false);
+        }
+        i += on_line;
+    }
+    let mut keep = keep.into_iter();
+    readings.retain(|_| keep.next().expect("one flag per reading"));
+}
+
+/// Readings a line must have before it can be taken for a primer: a short
+/// headline whose few characters all happen to be on the inserter's list
+/// is not one.
+const PRIMER_MIN_READINGS: usize = 4;
+
 /// A character followed by readings of it.
 struct ReadingSite {
     span: Range<usize>,
@@ -134,6 +165,7 @@ fn find_insertions(text: &str) -> Option<Insertions> {
             from = open + len;
         }
     }
+    drop_primer_lines(text, &mut readings);
     // What the inserter's list holds, as far as the intact readings show.
     let listed: BTreeMap<(char, &str), usize> =
         readings.iter().fold(BTreeMap::new(), |mut m, site| {
@@ -170,11 +202,7 @@ fn find_insertions(text: &str) -> Option<Insertions> {
         .keys()
         .map(|k| k.0)
         .collect::<std::collections::BTreeSet<_>>();
-    let annotated = readings.len();
-    // A primer annotates (nearly) every character; counting them is only
-    // needed when the readings would otherwise be removed.
-    let primer = || annotated * 5 >= text.chars().filter(|&c| is_han(c)).count() * 4;
-    if splits.is_empty() && (annotated < 3 || distinct.len() < 2 || primer()) {
+    if splits.is_empty() && (readings.len() < 3 || distinct.len() < 2) {
         return None;
     }
     // Readings inside a split site are removed by the site's own change.

@@ -56,7 +56,7 @@ pub fn repair(text: &str, options: &Options) -> (Vec<Change>, Vec<Finding>) {
     if !may_hold_han(text.as_bytes()) || !text.chars().any(is_han) {
         return (changes, findings);
     }
-    if text.contains(['(', '?']) {
+    if memchr::memchr2(b'(', b'?', text.as_bytes()).is_some() {
         if let Some(insertions) = find_insertions(text) {
             changes = insertions.changes(text);
             findings.push(Finding {

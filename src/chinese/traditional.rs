@@ -92,46 +92,102 @@ impl Conversion {
 }
 
 /// Which script a character belongs to: (only traditional, only simplified).
-/// Characters of the main CJK block come from a table built once, since
-/// every Han character of every text is classified.
 pub(crate) fn script(c: char) -> (bool, bool) {
-    const FIRST: u32 = 0x4E00;
-    const LAST: u32 = 0x9FFF;
-    static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
-    if (FIRST..=LAST).contains(&(c as u32)) {
-        let table = TABLE.get_or_init(|| {
-            // Converting the whole block as one string is much cheaper than
-            // a conversion per character; OpenCC maps the block one to one
-            // except where a phrase rule applies, so phrases are kept apart
-            // with separators.
-            let block: String = (FIRST..=LAST)
-                .filter_map(char::from_u32)
-                .flat_map(|c| [c, '\n'])
-                .collect();
-            let simplified = to_simplified(&block);
-            let traditional = converter(BuiltinConfig::S2t).convert(&block);
-            let lines = |s: &str| s.lines().map(str::to_string).collect::<Vec<_>>();
-            let (simplified, traditional) = (lines(&simplified), lines(&traditional));
-            (FIRST..=LAST)
-                .enumerate()
-                .map(|(i, cp)| {
-                    let own = char::from_u32(cp).map(String::from).unwrap_or_default();
-                    let is_traditional = simplified.get(i).is_some_and(|s| *s != own);
-                    let is_simplified =
-                        !is_traditional && traditional.get(i).is_some_and(|t| *t != own);
-                    u8::from(is_traditional) | (u8::from(is_simplified) << 1)
-                })
-                .collect()
-        });
-        let bits = table[(c as u32 - FIRST) as usize];
-        return (bits & 1 != 0, bits & 2 != 0);
+    match block_scripts().get((c as u32).wrapping_sub(BLOCK_FIRST) as usize) {
+        Some(&bits) => (bits & 1 != 0, bits & 2 != 0),
+        None => script_by_conversion(c),
     }
+}
+
+const BLOCK_FIRST: u32 = 0x4E00;
+const BLOCK_LAST: u32 = 0x9FFF;
+
+/// [`script`] of every character of the main CJK block, as bits (1: only
+/// traditional, 2: only simplified, 4: in [`NAIVE`]), built once since
+/// every Han character of every text is classified.
+fn block_scripts() -> &'static [u8] {
+    static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        // Converting the whole block as one string is much cheaper than a
+        // conversion per character; OpenCC maps the block one to one except
+        // where a phrase rule applies, so phrases are kept apart with
+        // separators.
+        let block: String = (BLOCK_FIRST..=BLOCK_LAST)
+            .filter_map(char::from_u32)
+            .flat_map(|c| [c, '\n'])
+            .collect();
+        let simplified = to_simplified(&block);
+        let traditional = converter(BuiltinConfig::S2t).convert(&block);
+        let lines = |s: &str| s.lines().map(str::to_string).collect::<Vec<_>>();
+        let (simplified, traditional) = (lines(&simplified), lines(&traditional));
+        (BLOCK_FIRST..=BLOCK_LAST)
+            .enumerate()
+            .map(|(i, cp)| {
+                let own = char::from_u32(cp).map(String::from).unwrap_or_default();
+                let is_traditional = simplified.get(i).is_some_and(|s| *s != own);
+                let is_simplified =
+                    !is_traditional && traditional.get(i).is_some_and(|t| *t != own);
+                u8::from(is_traditional)
+                    | (u8::from(is_simplified) << 1)
+                    | (u8::from(NAIVE.contains(own.as_str())) << 2)
+            })
+            .collect()
+    })
+}
+
+fn is_naive(c: char) -> bool {
+    block_scripts()
+        .get((c as u32).wrapping_sub(BLOCK_FIRST) as usize)
+        .is_some_and(|bits| bits & 4 != 0)
+}
+
+fn script_by_conversion(c: char) -> (bool, bool) {
     let s = c.to_string();
     let traditional = to_simplified(&s) != s;
     (
         traditional,
         !traditional && converter(BuiltinConfig::S2t).convert(&s) != s,
     )
+}
+
+/// Counts the traditional-only and simplified-only characters of `line`,
+/// and tells whether it has a character of [`NAIVE`]. Every text with Han in it passes through here, so the main CJK block,
+/// three-byte UTF-8 led by 0xE4..=0xE9, is looked up straight from the
+/// bytes; other Han characters are rare and take the general path.
+fn count_scripts(table: &[u8], line: &str) -> (usize, usize, bool) {
+    let bytes = line.as_bytes();
+    let (mut traditional, mut simplified, mut naive) = (0, 0, false);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // Continuation bytes and the leads of shorter sequences are all
+        // below 0xE3, where no Han character starts.
+        if b < 0xE3 {
+            i += 1;
+            continue;
+        }
+        let bits = if (0xE4..=0xE9).contains(&b) {
+            let cp = (u32::from(b & 0x0F) << 12)
+                | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                | u32::from(bytes[i + 2] & 0x3F);
+            i += 3;
+            table
+                .get(cp.wrapping_sub(BLOCK_FIRST) as usize)
+                .copied()
+                .unwrap_or(0)
+        } else {
+            let c = line[i..].chars().next().expect("char boundary");
+            i += c.len_utf8();
+            if !is_han(c) {
+                continue;
+            }
+            let (t, s) = script(c);
+            u8::from(t) | (u8::from(s) << 1)
+        };
+        traditional += usize::from(bits & 1);
+        simplified += usize::from((bits >> 1) & 1);
+        naive |= bits & 4 != 0;
+    }
+    (traditional, simplified, naive)
 }
 
 /// Clauses converted at most per text: by then the evidence is plain, and
@@ -143,17 +199,12 @@ const CLAUSE_BUDGET: usize = 400;
 pub(crate) fn detect(text: &str) -> Option<Conversion> {
     let mut evidence = Conversion::default();
     let mut lines = Vec::new();
+    let table = block_scripts();
     for line in text.lines() {
-        let mut traditional_here = 0;
-        for c in line.chars().filter(|&c| is_han(c)) {
-            match script(c) {
-                (true, _) => traditional_here += 1,
-                (_, true) => evidence.simplified += 1,
-                _ => {}
-            }
-        }
+        let (traditional_here, simplified_here, naive) = count_scripts(table, line);
+        evidence.simplified += simplified_here;
         evidence.traditional += traditional_here;
-        if traditional_here >= 2 {
+        if traditional_here >= 2 && naive {
             lines.push(line);
         }
     }
@@ -168,21 +219,33 @@ pub(crate) fn detect(text: &str) -> Option<Conversion> {
     let clauses = lines
         .into_iter()
         .flat_map(|line| line.split(|c: char| !is_han(c) && !c.is_alphanumeric()))
-        .filter(|clause| clause.chars().any(|c| NAIVE.contains(c)))
+        .filter(|clause| clause.chars().any(is_naive))
         .take(CLAUSE_BUDGET);
+    let chars = |c: &OpenCC, s: &str| c.convert(s).chars().collect::<Vec<char>>();
     for clause in clauses {
         let simplified = to_simplified(clause);
         let written: Vec<char> = clause.chars().collect();
-        let forms: Vec<Vec<char>> = [s2t, s2tw, s2hk]
-            .iter()
-            .map(|c| c.convert(&simplified).chars().collect())
-            .collect();
+        // The general standard first: where it agrees with the text at
+        // every suspect character, as it does for real traditional text,
+        // nothing can count and the other two need not be asked.
+        let general = chars(s2t, &simplified);
+        let disagrees = |form: &[char]| {
+            form.len() == written.len()
+                && written
+                    .iter()
+                    .zip(form)
+                    .any(|(&c, &f)| is_naive(c) && c != f)
+        };
+        if !disagrees(&general) {
+            continue;
+        }
+        let forms = [general, chars(s2tw, &simplified), chars(s2hk, &simplified)];
         if forms.iter().any(|f| f.len() != written.len()) {
             continue;
         }
         for (i, &c) in written.iter().enumerate() {
             // Counted only where every standard's conversion disagrees.
-            if !NAIVE.contains(c) || forms.iter().any(|f| f[i] == c) {
+            if !is_naive(c) || forms.iter().any(|f| f[i] == c) {
                 continue;
             }
             let (from, to) = if written.get(i + 1).is_some_and(|&n| is_han(n)) {

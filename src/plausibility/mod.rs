@@ -116,6 +116,8 @@ struct Table {
     class: Vec<Class>,
     flags: Vec<u8>,
     pairs: Vec<f32>,
+    /// The [`screen`] category of every BMP character.
+    screen: Vec<u8>,
 }
 
 const CLASSES: usize = ALL_CLASSES.len();
@@ -216,10 +218,65 @@ fn build_table() -> Table {
             }
         }
     }
+    let screen = (0..0x10000)
+        .map(|cp| screen::category(class[cp], flags[cp]))
+        .collect();
     Table {
         class,
         flags,
         pairs,
+        screen,
+    }
+}
+
+/// The screen for CJK text. In a word made only of common Han, kana and
+/// Hangul, CJK and full-width punctuation, ASCII digits and punctuation and
+/// ASCII letters, every rule of [`Scorer`] is silent except three pair
+/// rules: ASCII letters glued to CJK, kana next to Hangul, and kana next to
+/// Han that Japanese does not use. So such a word is checked with one table
+/// lookup and one mask test per character, and only words with anything
+/// else in them are scored.
+mod screen {
+    use super::Class::{self, *};
+    use super::{IN_JIS, LOWER, UPPER};
+
+    /// Anything else: score the word.
+    pub(super) const SCORE: u8 = 0;
+    /// ASCII digits and punctuation, CJK and full-width punctuation.
+    const NEUTRAL: u8 = 1;
+    const ASCII_LETTER: u8 = 2;
+    /// Common Han that JIS X 0208 has.
+    const HAN_JIS: u8 = 4;
+    /// Common Han that JIS X 0208 lacks (simplified forms).
+    const HAN: u8 = 8;
+    const KANA: u8 = 16;
+    const HANGUL: u8 = 32;
+
+    pub(super) fn category(class: Class, flags: u8) -> u8 {
+        match class {
+            Digit | AsciiPunct | CjkPunct => NEUTRAL,
+            Fullwidth if flags & (UPPER | LOWER) == 0 => NEUTRAL,
+            AsciiLetter => ASCII_LETTER,
+            HanCommon if flags & IN_JIS != 0 => HAN_JIS,
+            HanCommon => HAN,
+            Kana => KANA,
+            HangulCommon => HANGUL,
+            _ => SCORE,
+        }
+    }
+
+    /// The categories that cost something next to `category`, either way
+    /// round; `pair_cost` and the kana rule of [`super::Scorer`] say why.
+    #[inline]
+    pub(super) fn clashes(category: u8) -> u8 {
+        match category {
+            ASCII_LETTER => HAN_JIS | HAN | KANA | HANGUL,
+            HAN_JIS => ASCII_LETTER,
+            HAN => ASCII_LETTER | KANA,
+            KANA => ASCII_LETTER | HAN | HANGUL,
+            HANGUL => ASCII_LETTER | KANA,
+            _ => 0,
+        }
     }
 }
 
@@ -650,8 +707,9 @@ pub fn cost(text: &str) -> f32 {
 /// hot path for clean text. ASCII is passed over eight bytes at a time
 /// (ASCII next to ASCII never costs anything), and so is an accented Latin
 /// letter between ASCII characters, the common case in European text: the
-/// only cost it could carry is a case flip with its neighbours. Anything
-/// else is scored a whole word at a time.
+/// only cost it could carry is a case flip with its neighbours. A word with
+/// other characters goes through the CJK [`screen`], and only if that cannot
+/// decide is the word scored.
 pub fn is_unremarkable(text: &str) -> bool {
     let t = table();
     let bytes = text.as_bytes();
@@ -685,28 +743,76 @@ pub fn is_unremarkable(text: &str) -> bool {
                 continue;
             }
         }
-        // Score the whitespace-delimited word around this character.
+        // The whitespace-delimited word around this character.
         let start = bytes[..i]
             .iter()
             .rposition(|b| b.is_ascii_whitespace())
             .map_or(0, |p| p + 1);
-        let end = bytes[i..]
-            .iter()
-            .position(|b| b.is_ascii_whitespace())
-            .map_or(bytes.len(), |p| i + p);
-        let mut scorer = Scorer::default();
-        for c in text[start..end].chars() {
-            scorer.push_in(t, c, true);
-            if scorer.total > 0.0 {
-                return false;
+        let (screen, end) = screened(t, bytes, start);
+        match screen {
+            Some(true) => {}
+            Some(false) => return false,
+            None => {
+                let end = bytes[end..]
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace())
+                    .map_or(bytes.len(), |p| end + p);
+                let mut scorer = Scorer::default();
+                for c in text[start..end].chars() {
+                    scorer.push_in(t, c, true);
+                    if scorer.total > 0.0 {
+                        return false;
+                    }
+                }
+                if scorer.finish() > 0.0 {
+                    return false;
+                }
+                i = end;
+                continue;
             }
-        }
-        if scorer.finish() > 0.0 {
-            return false;
         }
         i = end;
     }
     true
+}
+
+/// Whether the word that starts at `start` costs nothing, by the CJK
+/// [`screen`], and where the screen stopped: at the end of the word, or
+/// with `None` at a character it does not cover (the caller scores the
+/// word). One pass both finds the end of the word and screens it.
+#[inline]
+fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
+    let mut clashes = 0;
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        // `bytes` is valid UTF-8, so the length of each sequence is its
+        // lead byte's and the bits can be put together without checks.
+        let (cp, len) = match b {
+            b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' => break,
+            0..=0x7F => (u32::from(b), 1),
+            0xC0..=0xDF => (
+                (u32::from(b & 0x1F) << 6) | u32::from(bytes[i + 1] & 0x3F),
+                2,
+            ),
+            0xE0..=0xEF => (
+                (u32::from(b & 0x0F) << 12)
+                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                    | u32::from(bytes[i + 2] & 0x3F),
+                3,
+            ),
+            _ => return (None, i),
+        };
+        let category = t.screen[cp as usize];
+        if category == screen::SCORE {
+            return (None, i);
+        }
+        if clashes & category != 0 {
+            return (Some(false), i);
+        }
+        clashes = screen::clashes(category);
+        i += len;
+    }
+    (Some(true), i)
 }
 
 #[cfg(test)]
@@ -750,6 +856,21 @@ mod tests {
             "Gęślą jaźń, výše, ŠKODA",
         ] {
             assert!(is_unremarkable(text), "{text}: {}", cost(text));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        // Mostly characters the screen covers, one of each category, and a
+        // few it leaves to the scorer.
+        #[test]
+        fn the_screen_agrees_with_the_scorer(word in "[aZ1.的们ア한。１Ａ鍙é]{0,8}") {
+            if let (Some(clean), _) = screened(table(), word.as_bytes(), 0) {
+                proptest::prop_assert_eq!(
+                    clean,
+                    structural_cost_in_context(None, &word, None) == 0.0
+                );
+            }
         }
     }
 

@@ -200,7 +200,7 @@ pub(crate) fn detect(text: &str) -> Option<Conversion> {
     let mut evidence = Conversion::default();
     let mut lines = Vec::new();
     let table = block_scripts();
-    for line in text.lines() {
+    for line in crate::engine::lines(text) {
         let (traditional_here, simplified_here, naive) = count_scripts(table, line);
         evidence.simplified += simplified_here;
         evidence.traditional += traditional_here;

@@ -440,18 +440,18 @@ fn generated_cases_are_restored() {
         rate * 100.0
     );
     // Readings alone are always restored. Split sites are not yet at the
-    // issue's 98%: a trail byte swallowed together with a comma, or a
-    // choice between homophones that the text around does not settle, is
-    // reported rather than guessed, and a few choices come out wrong. The
-    // floors below are what the repair reaches now (88% of all cases, 75% of
-    // split cases, 8 cases with a wrong change); raise them as it improves.
+    // issue's 98%: a choice between characters or marks that the word model
+    // and the document do not settle by a clear margin (有序 or 有效 after
+    // 生活, 成效 or 成型, a name) is reported rather than guessed. The floors
+    // below are what the repair reaches now (90.5% of all cases, 81% of
+    // split cases, 1 case with a wrong change); raise them as it improves.
     assert_eq!(
         split_failures,
         failures.len(),
         "a case without split sites failed"
     );
-    assert!(rate >= 0.87, "only {:.1}% restored", rate * 100.0);
-    assert!(wrong <= 8, "{wrong} cases with a wrong change");
+    assert!(rate >= 0.905, "only {:.1}% restored", rate * 100.0);
+    assert!(wrong <= 1, "{wrong} cases with a wrong change");
 }
 
 #[test]

@@ -190,11 +190,14 @@ fn find_insertions(text: &str) -> Option<Insertions> {
                 from = site.span.end;
                 splits.push(site);
             }
-            Err(detail) => undetermined.push(Finding {
-                span: question..question + 1,
-                family: Family::SplitCharacters,
-                detail,
-            }),
+            Err((detail, end)) => {
+                from = end;
+                undetermined.push(Finding {
+                    span: question..question + 1,
+                    family: Family::SplitCharacters,
+                    detail,
+                });
+            }
         }
     }
 
@@ -219,49 +222,62 @@ fn find_insertions(text: &str) -> Option<Insertions> {
 }
 
 /// What the rest of the document says about plausible characters: which
-/// character pairs it uses (news text repeats its words: 疫情, 習近平) and
-/// whether it is written in traditional or simplified characters.
+/// characters and character runs it uses (news text repeats its words:
+/// 疫情, 習近平), its punctuation, and whether it is written in traditional
+/// or simplified characters.
 struct Context {
+    counts: HashMap<char, u32>,
+    total: u32,
     bigrams: HashMap<(char, char), u32>,
+    trigrams: HashMap<(char, char, char), u32>,
+    /// How often a character of one class follows one of another.
+    transitions: [[u32; CLASSES]; CLASSES],
     traditional: bool,
-    /// Bytes below 0x40 that follow a character in the document, and how
-    /// often.
-    separators: Vec<(u8, u32)>,
-    words: RefCell<HashMap<String, f32>>,
-    /// How often each punctuation mark occurs.
-    marks: HashMap<char, u32>,
+    /// Bytes below 0x40 that follow a character in the document.
+    separators: Vec<u8>,
     /// Characters the inserter is seen to annotate.
     annotated: HashSet<char>,
     /// Characters seen without a reading after them.
     bare: HashSet<char>,
-    priors: RefCell<HashMap<(char, bool), f32>>,
+    /// Natural log of jieba's frequency for the strings looked up so far.
+    words: RefCell<HashMap<String, Option<f32>>>,
 }
 
 impl Context {
     fn new(text: &str, annotated: HashSet<char>) -> Context {
+        let mut counts = HashMap::new();
+        let mut total = 0;
         let mut bigrams = HashMap::new();
+        let mut trigrams = HashMap::new();
+        let mut transitions = [[0; CLASSES]; CLASSES];
         let mut distinct = HashSet::new();
-        let mut separators = BTreeMap::new();
-        let mut marks = HashMap::new();
+        let mut separators = Vec::new();
         let mut bare = HashSet::new();
-        let mut prev: Option<char> = None;
+        let (mut prev2, mut prev): (Option<char>, Option<char>) = (None, None);
         let mut i = 0;
         while let Some(ch) = text[i..].chars().next() {
             i += ch.len_utf8();
+            *counts.entry(ch).or_insert(0) += 1;
+            total += 1;
             if ch.is_ascii_alphabetic() {
-                prev = None;
+                (prev2, prev) = (None, None);
                 continue;
-            }
-            if !ch.is_ascii() && !is_han(ch) {
-                *marks.entry(ch).or_insert(0) += 1;
             }
             if let Some(p) = prev {
                 *bigrams.entry((p, ch)).or_insert(0) += 1;
-                if !p.is_ascii() && (ch < '@' || ch == '\x7F') && ch != '?' {
-                    *separators.entry(ch as u8).or_insert(0) += 1;
+                transitions[class(p)][class(ch)] += 1;
+                if let Some(p2) = prev2 {
+                    *trigrams.entry((p2, p, ch)).or_insert(0) += 1;
+                }
+                if !p.is_ascii()
+                    && (ch < '@' || ch == '\x7F')
+                    && ch != '?'
+                    && !separators.contains(&(ch as u8))
+                {
+                    separators.push(ch as u8);
                 }
             }
-            prev = Some(ch);
+            (prev2, prev) = (prev, Some(ch));
             if is_han(ch) {
                 if distinct.len() < 3000 {
                     distinct.insert(ch);
@@ -283,21 +299,24 @@ impl Context {
             }
         }
         Context {
+            counts,
+            total,
             bigrams,
+            trigrams,
+            transitions,
             traditional: t > s,
-            separators: separators.into_iter().collect(),
-            words: RefCell::new(HashMap::new()),
-            marks,
+            separators,
             annotated,
             bare,
-            priors: RefCell::new(HashMap::new()),
+            words: RefCell::new(HashMap::new()),
         }
     }
 
-    /// Whether the text just before `at` is traditional: a document may mix
+    /// Whether the text just before `at` is traditional, and whether
+    /// decisively so (none of the other script there). A document may mix
     /// scripts sentence by sentence (004 does), so the neighbours decide,
     /// and the document only when they do not.
-    fn traditional_at(&self, text: &str, at: usize) -> bool {
+    fn traditional_at(&self, text: &str, at: usize) -> (bool, bool) {
         let (mut t, mut s) = (0, 0);
         for c in text[..at].chars().rev().filter(|&c| is_han(c)).take(12) {
             match traditional::script(c) {
@@ -307,121 +326,278 @@ impl Context {
             }
         }
         if t == s {
-            self.traditional
+            (self.traditional, false)
         } else {
-            t > s
+            (t > s, t.min(s) == 0 && t.max(s) >= 2)
         }
     }
 
-    fn prior(&self, c: char, traditional: bool) -> f32 {
-        *self
-            .priors
-            .borrow_mut()
-            .entry((c, traditional))
-            .or_insert_with(|| {
-                let (is_traditional, is_simplified) = traditional::script(c);
-                let foreign = if traditional {
-                    is_simplified
-                } else {
-                    is_traditional
-                };
-                // Punctuation is as likely as the document makes it.
-                let mark = self
-                    .marks
-                    .get(&c)
-                    .map_or(0.0, |&n| 0.7 * (1.0 + n as f32).ln());
-                split::plausibility(c) as f32 + mark - if foreign { 2.0 } else { 0.0 }
-            })
-    }
-
-    fn bigram(&self, a: char, b: char) -> f32 {
-        let n = self.bigrams.get(&(a, b)).copied().unwrap_or(0);
-        2.0 * (1.0 + n as f32).ln()
-    }
-
-    /// How common the characters are as a word, by jieba's dictionary
-    /// (of simplified Chinese, so traditional text is converted first):
-    /// 责任 5946, 责人 6.
-    fn word(&self, chars: &[char]) -> f32 {
+    /// The log frequency of a word in jieba's dictionary, if it has it.
+    fn word(&self, word: &str) -> Option<f32> {
         static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
-        if !chars.iter().all(|&c| is_han(c)) {
-            return 0.0;
-        }
-        let word: String = chars.iter().collect();
         *self
             .words
             .borrow_mut()
-            .entry(word.clone())
+            .entry(word.to_string())
             .or_insert_with(|| {
                 let jieba = JIEBA.get_or_init(jieba_rs::Jieba::new);
-                let simplified = traditional::to_simplified(&word);
-                if jieba.has_word(&simplified) {
-                    (jieba.suggest_freq(&simplified) as f32).ln()
-                } else {
-                    0.0
-                }
+                jieba
+                    .has_word(word)
+                    .then(|| (jieba.suggest_freq(word) as f32).ln())
             })
     }
 
-    /// How well a run of characters reads: pairs the document itself uses,
-    /// and how common its words of two or three characters are.
-    fn fluency(&self, window: &[char]) -> f32 {
-        let pairs: f32 = window.windows(2).map(|w| self.bigram(w[0], w[1])).sum();
-        let words: f32 = window
-            .windows(2)
-            .chain(window.windows(3))
-            .map(|w| self.word(w))
-            .sum();
-        pairs + 0.5 * words
+    /// The log probability of a run of Han characters under jieba's model:
+    /// the text cut into its most likely words, each word as likely as its
+    /// frequency. The dictionary is of simplified Chinese, so traditional
+    /// text is converted first.
+    fn words_logp(&self, han: &str) -> f32 {
+        let chars: Vec<char> = traditional::to_simplified(han).chars().collect();
+        let n = chars.len();
+        let mut best = vec![0.0f32; n + 1];
+        for i in (0..n).rev() {
+            best[i] = (1..=LONGEST_WORD.min(n - i))
+                .filter_map(|len| {
+                    let word: String = chars[i..i + len].iter().collect();
+                    // A character the dictionary lacks counts as seen once.
+                    let freq = self.word(&word).or((len == 1).then_some(0.0))?;
+                    Some(freq - JIEBA_LOG_TOTAL + best[i + len])
+                })
+                .fold(f32::NEG_INFINITY, f32::max);
+        }
+        best[0]
     }
 
-    /// How often the document puts this separator after a character; the
-    /// ASCII comma, the usual one in Chinese web text, is preferred when the
-    /// document is too short to say.
-    fn separator(&self, c: char) -> f32 {
-        let n = self
-            .separators
-            .iter()
-            .find(|s| char::from(s.0) == c)
-            .map_or(0, |s| s.1);
-        (1.0 + n as f32).ln() + if c == ',' { 1.0 } else { 0.0 }
+    /// How well a window of text reads: its Han runs by jieba's model, its
+    /// other characters as often as the document uses them, the pairs and
+    /// triples of characters the document itself uses, and the rules of
+    /// Chinese punctuation.
+    fn fluency(&self, window: &[char]) -> f32 {
+        let mut score = 0.0;
+        let mut run = String::new();
+        for &c in window {
+            if is_han(c) {
+                run.push(c);
+                continue;
+            }
+            if !run.is_empty() {
+                score += self.words_logp(&run);
+                run.clear();
+            }
+            let n = self.counts.get(&c).copied().unwrap_or(0);
+            score += ((1 + n) as f32 / (1 + self.total) as f32).ln();
+        }
+        if !run.is_empty() {
+            score += self.words_logp(&run);
+        }
+        for w in window.windows(2) {
+            let row = &self.transitions[class(w[0])];
+            let n = row[class(w[1])];
+            score += ((1 + n) as f32 / (CLASSES as u32 + row.iter().sum::<u32>()) as f32).ln();
+            let n = self.bigrams.get(&(w[0], w[1])).copied().unwrap_or(0);
+            score += DOCUMENT_WEIGHT * (1.0 + n as f32).ln();
+            if n == 0 && !adjacent_marks_fit(w[0], w[1]) {
+                score -= 4.0;
+            }
+        }
+        for w in window.windows(3) {
+            let n = self.trigrams.get(&(w[0], w[1], w[2])).copied().unwrap_or(0);
+            score += DOCUMENT_WEIGHT * (1.0 + n as f32).ln();
+        }
+        score
     }
 }
 
+/// Han characters, digits, Latin letters, ASCII marks, other marks, spaces
+/// and line breaks: the classes whose order the document's own habits
+/// tell (`在2022年` rather than `在,022年`).
+const CLASSES: usize = 7;
+
+fn class(c: char) -> usize {
+    match c {
+        _ if is_han(c) => 0,
+        '0'..='9' => 1,
+        '\n' => 6,
+        ' ' | '\t' => 5,
+        _ if c.is_ascii_alphabetic() => 2,
+        _ if c.is_ascii() => 3,
+        _ => 4,
+    }
+}
+
+/// Whether a restored character that is not Han is one running Chinese
+/// text uses: ASCII and the CJK and general punctuation, not a pinyin
+/// letter or a private-use character.
+fn is_text_mark(c: char) -> bool {
+    c.is_ascii()
+        || matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}')
+}
+
+/// The longest word looked up in jieba's dictionary.
+const LONGEST_WORD: usize = 4;
+
+/// The natural log of the sum of the frequencies in jieba's dictionary
+/// (60 101 964), which turns a frequency into a probability.
+const JIEBA_LOG_TOTAL: f32 = 17.91;
+
+/// How much a run the document itself uses counts, per occurrence order of
+/// magnitude, against the dictionary's general frequencies.
+const DOCUMENT_WEIGHT: f32 = 1.5;
+
+const OPENING: &str = "“‘「『（(《〈【";
+const CLOSING: &str = "”’」』）)》〉】";
+/// Marks after which a sentence or line may end.
+const FINAL: &str = "。！？!?…";
+
+/// Whether two adjacent characters can stand together as Chinese
+/// punctuation does: marks follow each other only around quotes and
+/// brackets, and a line does not end on a comma, an enumeration comma or
+/// an opening mark.
+fn adjacent_marks_fit(a: char, b: char) -> bool {
+    let mark = |c: char| !is_han(c) && !c.is_alphanumeric() && c != ' ';
+    if b == '\n' {
+        return is_han(a) || a.is_alphanumeric() || FINAL.contains(a) || CLOSING.contains(a);
+    }
+    !(mark(a) && mark(b))
+        || CLOSING.contains(a)
+        || OPENING.contains(b)
+        || (FINAL.contains(a) && CLOSING.contains(b))
+}
+
+/// A quote or bracket restored at a site must pair with one in the text:
+/// a closing mark with an opening one before it on the line, an opening
+/// mark with a closing one after. `Some(true)` when it pairs, `Some(false)`
+/// when it does not, `None` for other characters.
+fn pairs_up(text: &str, before: usize, after: usize, c: char) -> Option<bool> {
+    let line_start = text[..before].rfind('\n').map_or(0, |p| p + 1);
+    let line_end = text[after..].find('\n').map_or(text.len(), |p| after + p);
+    if let Some(k) = CLOSING.chars().position(|m| m == c) {
+        let open = OPENING.chars().nth(k).expect("paired lists");
+        let mut depth = 0i32;
+        for ch in marks(&text[line_start..before]) {
+            depth += i32::from(ch == open) - i32::from(ch == c && depth > 0);
+        }
+        return Some(depth > 0);
+    }
+    let k = OPENING.chars().position(|m| m == c)?;
+    let close = CLOSING.chars().nth(k).expect("paired lists");
+    let mut depth = 0i32;
+    for ch in marks(&text[after..line_end]) {
+        if ch == c {
+            depth += 1;
+        } else if ch == close {
+            if depth == 0 {
+                return Some(true);
+            }
+            depth -= 1;
+        }
+    }
+    Some(false)
+}
+
+/// The characters of `text` without the inserter's brackets: whole
+/// readings, and the halves that split sites leave (`?shù)`).
+fn marks(text: &str) -> impl Iterator<Item = char> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let c = text[at..].chars().next()?;
+        at += c.len_utf8();
+        if matches!(c, '(' | '?') {
+            if let Some((_, n)) = readings::parse_open_reading(&text[at..]) {
+                at += n;
+                return Some(' ');
+            }
+        }
+        Some(c)
+    })
+}
+
+/// Up to `n` characters of text before `at`, nearest last, skipping the
+/// inserter's readings and stopping at another split site.
+fn text_before(text: &str, mut at: usize, n: usize) -> Vec<char> {
+    let mut out = Vec::new();
+    while out.len() < n {
+        let Some((i, c)) = text[..at].char_indices().next_back() else {
+            break;
+        };
+        if c == ')' {
+            if let Some(open) = text[..i].rfind('(') {
+                let inner = readings::parse_group(&text[open..]).filter(|&(_, n)| open + n == at);
+                let owner = text[..open].chars().next_back();
+                if inner.is_some_and(|(r, _)| owner.is_some_and(|o| readings::is_reading_of(r, o)))
+                {
+                    at = open;
+                    continue;
+                }
+            }
+        }
+        if c == '?' {
+            break;
+        }
+        out.push(c);
+        at = i;
+    }
+    out.reverse();
+    out
+}
+
+/// Up to `n` characters of text from `at` on, skipping the inserter's
+/// readings and stopping at another split site.
+fn text_after(text: &str, mut at: usize, n: usize) -> Vec<char> {
+    let mut out = Vec::new();
+    while let Some(c) = text[at..].chars().next().filter(|_| out.len() < n) {
+        if c == '?' {
+            break;
+        }
+        out.push(c);
+        at += c.len_utf8();
+        if is_han(c) {
+            at += readings_after(c, &text[at..]).1;
+        }
+    }
+    out
+}
+
+/// How many characters of context on each side a choice is read with.
+const WINDOW: usize = 4;
+
 /// How much better the best choice of lost bytes must score than the next
-/// for a site to count as determined.
-const MARGIN: f32 = 1.5;
+/// for a site to count as determined. Scores are log probabilities, so this
+/// asks for the best reading to be about twelve times as likely: the word
+/// model knows frequencies, not grammar (有些 outscores 有序 anywhere), and
+/// a closer call is more often wrong than right.
+const MARGIN: f32 = 2.5;
 
 /// Picks the lost bytes for the site at `question`. Each choice is scored
-/// by how common its characters are, whether they match the document's
-/// script, whether the document uses the character pairs they make, and
-/// whether the inserter is seen to annotate the straddling character with
-/// the same reading elsewhere. A tie is reported, not guessed.
+/// by how well the text reads with it (`Context::fluency`), whether its
+/// characters match the document's script, whether its quotes and brackets
+/// pair up, and whether the inserter is seen to annotate the straddling
+/// character with the same reading elsewhere. A tie is reported, not
+/// guessed, together with where the damaged run ends.
 fn choose(
     text: &str,
     question: usize,
     listed: &BTreeMap<(char, &str), usize>,
     context: &Context,
-) -> Result<SplitSite, String> {
+) -> Result<SplitSite, (String, usize)> {
     // A line feed is always a candidate: the one that ended the text may be
-    // the very byte that was lost.
-    let mut separators: Vec<u8> = context.separators.iter().map(|s| s.0).collect();
-    if !separators.contains(&b'\n') {
-        separators.push(b'\n');
+    // the very byte that was lost. So is a bracket or space, which a short
+    // document may not show elsewhere after a character.
+    let mut separators = context.separators.clone();
+    for b in [b'\n', b'(', b' '] {
+        if !separators.contains(&b) {
+            separators.push(b);
+        }
     }
     let found = split::candidates(text, question, &separators);
-    let traditional = context.traditional_at(text, question);
+    let (traditional, decisive) = context.traditional_at(text, question);
     let score = |site: &split::Rebuilt| -> f32 {
         let mut score = 0.0;
-        if let Some(c) = site.text.chars().next_back().filter(|c| c.is_ascii()) {
-            score += context.separator(c);
-            // A text's last byte is a line feed.
-            if site.end == text.len() && c == '\n' {
-                score += 6.0;
-            }
+        // A text's last byte is a line feed.
+        if site.end == text.len() && site.text.ends_with('\n') {
+            score += 6.0;
         }
         for (c, reading) in std::iter::once(&site.straddler).chain(&site.owners) {
-            score += context.prior(*c, traditional);
             // The inserter annotates every occurrence of the characters on
             // its list, and the straddling character is one of them.
             if listed.contains_key(&(*c, reading.as_str())) {
@@ -442,18 +618,27 @@ fn choose(
             if context.annotated.contains(&c) && !annotated_here {
                 score -= 4.0;
             }
+            let (is_traditional, is_simplified) = traditional::script(c);
+            if (traditional && is_simplified) || (!traditional && is_traditional) {
+                // A converter leaves no simplified character in the
+                // sentences it converts, and writers of simplified text do
+                // not use traditional ones.
+                score -= if decisive { 6.0 } else { 2.0 };
+            }
+            if !is_han(c) && !is_text_mark(c) {
+                score -= 6.0;
+            }
+            match pairs_up(text, site.before_at, after, c) {
+                Some(true) => score += 2.0,
+                Some(false) => score -= 3.0,
+                None => {}
+            }
         }
-        let window: Vec<char> = std::iter::once(site.before)
-            .chain(site.text.chars())
-            .chain(text[after..].chars().next())
-            .collect();
-        score += site
-            .text
-            .chars()
-            .map(|c| context.prior(c, traditional))
-            .sum::<f32>();
-        score += context.fluency(&window);
-        score
+        let mut window = text_before(text, site.before_at, WINDOW);
+        window.push(site.before);
+        window.extend(site.text.chars());
+        window.extend(text_after(text, after, WINDOW));
+        score + context.fluency(&window)
     };
     let mut scored: Vec<(f32, Vec<u8>, split::Rebuilt)> = found
         .into_iter()
@@ -465,9 +650,12 @@ fn choose(
             .find(')')
             .map_or(text.len(), |e| question + e + 1)];
     let Some((best, lost, rebuilt)) = scored.first().cloned() else {
-        return Err(format!(
-            "a character split by the reading inserter at `{site_text}`, \
-             but no lost byte fits the bytes around it; left as it is"
+        return Err((
+            format!(
+                "a character split by the reading inserter at `{site_text}`, \
+                 but no lost byte fits the bytes around it; left as it is"
+            ),
+            question + 1,
         ));
     };
     if let Some((second, ..)) = scored.get(1) {
@@ -477,10 +665,15 @@ fn choose(
                 .take_while(|s| best - s.0 < MARGIN)
                 .map(|s| format!("{} ({:02X})", s.2.text, s.1[0]))
                 .collect();
-            return Err(format!(
-                "a character split by the reading inserter at `{site_text}`; \
-                 the lost byte cannot be determined: {} fit almost equally well",
-                options.join(", ")
+            // The sites inside the damaged run are part of this one.
+            let end = scored.iter().map(|s| s.2.end).max().unwrap_or(question + 1);
+            return Err((
+                format!(
+                    "a character split by the reading inserter at `{site_text}`; \
+                     the lost byte cannot be determined: {} fit almost equally well",
+                    options.join(", ")
+                ),
+                end,
             ));
         }
     }

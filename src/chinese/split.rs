@@ -21,7 +21,9 @@
 //! plausible character with the shifted bytes after it. Both usually leave a
 //! single choice. The same holds when the shifted run meets another inserted
 //! reading: the trail byte it swallows with that reading's `(` is the trail
-//! of the character the reading belongs to, whose lead byte is known.
+//! of the character the reading belongs to, whose lead byte is known. And
+//! a shifted character is itself a straddling pair: when that pair is on
+//! the list too, its reading follows it whole and the run goes on.
 //!
 //! The run can also end badly: a trail byte read as a lead byte, followed
 //! by a byte that cannot be a trail (a comma, a line break), is swallowed
@@ -116,8 +118,9 @@ pub(crate) struct Rebuilt {
     pub used: usize,
     /// The straddling character and its reading.
     pub straddler: (char, String),
-    /// Characters whose trail byte was swallowed with the `(` of their own
-    /// reading inside the shifted run, with that reading.
+    /// Characters annotated inside the shifted run, with their reading:
+    /// those whose trail byte was swallowed with the `(` of their own
+    /// reading, and straddling pairs whose reading follows them intact.
     pub owners: Vec<(char, String)>,
     /// The character before the `?` whose trail byte began the straddle,
     /// and its offset.
@@ -231,6 +234,15 @@ pub(crate) fn rebuild(text: &str, question: usize, lost: &[u8]) -> Result<Rebuil
         if bytes.len() - len == 1 {
             break;
         }
+        // A shifted character is a byte pair that straddles two of the
+        // original characters; when that pair is on the inserter's list,
+        // its reading follows it intact and the run goes on after it.
+        let next = skip_repeats(text, at, c);
+        if next > at {
+            let (reading, _) = parse_group(&text[at..]).expect("a reading was skipped");
+            owners.push((c, reading.to_string()));
+            at = next;
+        }
     }
     let mut restored = String::new();
     for p in bytes.chunks(2) {
@@ -309,30 +321,6 @@ pub(crate) fn candidates(
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
     found
-}
-
-/// How likely a character is in running Chinese text: the common sets of
-/// GB2312 (level 1) and Big5 (level 1) stand for the characters people use.
-pub(crate) fn plausibility(c: char) -> i32 {
-    if c.is_ascii()
-        || matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}')
-    {
-        return 0;
-    }
-    if !is_han(c) {
-        return -3;
-    }
-    let mut buf = [0u8; 4];
-    let s = c.encode_utf8(&mut buf);
-    let (gb, _, gb_bad) = encoding_rs::GBK.encode(s);
-    if !gb_bad && gb.len() == 2 && (0xB0..=0xD7).contains(&gb[0]) && gb[1] >= 0xA1 {
-        return 2;
-    }
-    let (big5, _, big5_bad) = encoding_rs::BIG5.encode(s);
-    if !big5_bad && big5.len() == 2 && (0xA4..=0xC6).contains(&big5[0]) {
-        return 2;
-    }
-    0
 }
 
 #[cfg(test)]

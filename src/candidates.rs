@@ -299,9 +299,18 @@ pub(crate) fn deepen(
     }
     // A further layer that decodes as UTF-8 and is no less plausible is
     // taken: valid multi-byte UTF-8 rarely arises by accident, so text that
-    // still decodes was still damaged (`ÃƒÂ\u{a0}` → `Ã\u{a0}` → `à`).
+    // still decodes was still damaged (`ÃƒÂ\u{a0}` → `Ã\u{a0}` → `à`). A
+    // layer that only decodes by taking a `?` for a lost byte has no such
+    // claim (`\u{a0}?` read back through x-mac-cyrillic is `�`): it must be
+    // more plausible, not just as plausible.
+    let lost = |t: &str| t.matches('\u{FFFD}').count();
     match pick(deeper) {
-        Some(d) if d.cost <= found.cost + 1e-4 => d,
+        Some(d)
+            if d.cost < found.cost - 1e-4
+                || (d.cost <= found.cost + 1e-4 && lost(&d.text) <= lost(&found.text)) =>
+        {
+            d
+        }
         _ => found,
     }
 }

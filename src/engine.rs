@@ -87,7 +87,7 @@ impl Family {
         match self {
             Family::Mojibake => "mojibake",
             Family::LostBytes => "bytes lost to '?' or U+FFFD",
-            Family::ReplacementGarbage => "replacement characters read as GBK (锟斤拷)",
+            Family::ReplacementGarbage => "replacement characters misread (锟斤拷, ï¿½)",
             Family::UninitialisedMemory => "uninitialised memory shown as text (烫烫烫)",
             Family::PinyinReadings => "pinyin readings inserted after characters",
             Family::SplitCharacters => "characters split by a reading inserter",
@@ -279,8 +279,10 @@ fn repair_lines(
 ) {
     let mut offset = base;
     let mut untouched = Vec::new();
-    // For each legacy single-byte misread, the lines it repaired.
+    // For each legacy single-byte misread, the lines it repaired; and the
+    // lines repaired at all.
     let mut votes: Vec<(Step, usize)> = Vec::new();
+    let mut repaired_lines = 0;
     for line in lines(text) {
         let before = changes.len();
         if !line.is_ascii() && !plausibility::is_unremarkable(line) {
@@ -291,6 +293,7 @@ fn repair_lines(
         if changes.len() == before && !line.is_ascii() {
             untouched.push((offset, line));
         }
+        repaired_lines += usize::from(changes.len() > before);
         let mut seen: Vec<&Step> = Vec::new();
         for change in &changes[before..] {
             let misread = candidates::first_misread(&change.chain.steps);
@@ -307,7 +310,7 @@ fn repair_lines(
         offset += line.len();
     }
     if let [(misread, lines)] = votes.as_slice() {
-        if *lines >= VOTE_MIN_LINES {
+        if *lines >= VOTE_MIN_LINES && *lines * 2 > repaired_lines {
             follow_the_text(misread, *lines, untouched, changes);
         }
     }
@@ -334,7 +337,8 @@ const VOTE_MIN_LINES: usize = 2;
 
 /// The document-level vote. When one legacy single-byte misread (KOI8-R
 /// read as windows-1251, say) and no other has repaired several lines of a
-/// text, that is how the whole text was read: lines with no evidence of
+/// text, and most of the lines repaired at all, that is how the whole text
+/// was read: lines with no evidence of
 /// their own (an all-capital header, `ЖБНЙМЙС,ЙНС,ЗПТПД`) follow it where
 /// that adds no evidence of damage and makes them clearly more like real
 /// text. UTF-8 misreads need no vote: their spans carry their own evidence.
@@ -397,8 +401,9 @@ fn splice(line: &str, runs: &[(Range<usize>, String)]) -> String {
 }
 
 /// Patterns that are damage but carry no trace of the text they replaced.
-const GARBAGE: [(&str, Family, &str); 3] = [
+const GARBAGE: [(&str, Family, &str); 4] = [
     ("锟斤拷", Family::ReplacementGarbage, "U+FFFD replacement characters whose UTF-8 bytes were read as GBK; the original text is gone"),
+    ("ï¿½", Family::ReplacementGarbage, "a U+FFFD replacement character whose UTF-8 bytes were read as windows-1252; the original text is gone"),
     ("烫烫", Family::UninitialisedMemory, "bytes 0xCC (uninitialised stack memory) shown as GBK; there was never text here"),
     ("屯屯", Family::UninitialisedMemory, "bytes 0xCD (uninitialised heap memory) shown as GBK; there was never text here"),
 ];
@@ -705,6 +710,7 @@ fn atom(
         candidates::options(line, range.clone(), granularity, max_layers)
             .into_iter()
             .filter(|f| f.gain() > 0.0 || (weak && f.gain() >= 0.0))
+            .filter(|f| keeps_letters(&line[f.span.clone()], f))
             .collect()
     };
     Some(Atom {
@@ -761,25 +767,31 @@ fn join(line: &str, atom: &Atom, misread: &Step, max_layers: usize) -> Option<Fo
         span: atom.range.clone(),
     };
     let found = candidates::deepen(found, before, after, max_layers);
-    // Turning letters into symbols is no repair, whatever the costs say. A
-    // legacy codec maps character for character, so letters must stay
-    // letters one for one; UTF-8 folds several characters into one.
-    let (was, now) = (
-        plausibility::letters(span),
-        plausibility::letters(&found.text),
-    );
-    let keeps_letters = match misread {
-        Step::Reinterpret {
-            actual: Codec::Utf8,
-            ..
-        } => now > 0 || was == 0,
-        _ => now >= was,
-    };
     // The span showed no damage of its own, so it joins unless the repair
     // adds evidence of damage; being less frequent text is no such evidence.
     let no_worse = plausibility::structural_cost_in_context(before, &found.text, after)
         <= plausibility::structural_cost_in_context(before, span, after);
+    let keeps_letters = match misread {
+        Step::Reinterpret {
+            actual: Codec::Utf8,
+            ..
+        } => plausibility::letters(&found.text) > 0 || plausibility::letters(span) == 0,
+        _ => keeps_letters(span, &found),
+    };
     (no_worse && keeps_letters).then_some(found)
+}
+
+/// Turning letters into symbols is no repair, whatever the costs say
+/// (`ï¿½` read back through KOI8-R is `▀╗╚`, which costs nothing). A
+/// single-byte codec maps character for character, so its letters must stay
+/// letters one for one; UTF-8 and the multi-byte codecs fold several
+/// characters into one and are not held to it.
+fn keeps_letters(span: &str, found: &Found) -> bool {
+    let single_byte = matches!(
+        found.first_misread(),
+        Step::Reinterpret { actual, .. } if actual.is_single_byte()
+    );
+    !single_byte || plausibility::letters(&found.text) >= plausibility::letters(span)
 }
 
 /// Spans of the line at a granularity: runs of non-ASCII characters (with
@@ -977,6 +989,9 @@ mod tests {
         for (text, family) in [
             ("锟斤拷锟斤拷", Family::ReplacementGarbage),
             ("烫烫烫烫", Family::UninitialisedMemory),
+            // Not read back as KOI8-R box drawing (`▀╗╚`), which costs
+            // nothing but is no text.
+            ("printed ï¿½ here", Family::ReplacementGarbage),
         ] {
             let r = repair(text, &Options::default());
             assert!(r.is_unchanged());

@@ -602,8 +602,10 @@ impl Scorer {
         }
         // `Ã` and `Â` are the lead bytes of every Latin-1 character in
         // UTF-8; real text never follows them with another non-ASCII
-        // character in the same word.
-        if matches!(self.prev_char, 'Ã' | 'Â') && !c.is_ascii() && class != Space {
+        // character in the same word, nor with a no-break space (`Â\u{a0}`
+        // is a no-break space misread, `Ã\u{a0}` an `à`).
+        if matches!(self.prev_char, 'Ã' | 'Â') && !c.is_ascii() && (class != Space || c == '\u{a0}')
+        {
             self.total += 2.0;
         }
         // A combining mark with no letter to sit on, and a final form with

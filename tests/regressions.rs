@@ -1,0 +1,34 @@
+//! Regressions: damage the engine once got wrong, each as it was found.
+
+use unbake::{repair, Options};
+
+fn repaired(text: &str) -> String {
+    repair(text, &Options::default()).text
+}
+
+/// A `?` after a repaired no-break space is a real question mark: it must
+/// not be taken for a lost byte by reading the no-break space back through
+/// yet another codec (`\u{a0}?` through x-mac-cyrillic is `�`).
+#[test]
+fn question_mark_after_a_no_break_space_is_kept() {
+    assert_eq!(
+        repaired("s’il vous plaÃ®tÂ\u{a0}? Je dois partir."),
+        "s’il vous plaît\u{a0}? Je dois partir."
+    );
+}
+
+/// `Â` followed by a no-break space is a misread no-break space even with
+/// no other damage on the line.
+#[test]
+fn lone_misread_no_break_space_is_repaired() {
+    assert_eq!(repaired("avant le 3Â\u{a0}mai."), "avant le 3\u{a0}mai.");
+    assert_eq!(repaired("CAFÉ Â LA CARTE"), "CAFÉ Â LA CARTE");
+}
+
+/// A single-byte legacy reading must keep letters letters: `ï¿½` (U+FFFD
+/// read as windows-1252) once became `▀╗╚` as "KOI8-R read as IBM850".
+#[test]
+fn legacy_readings_do_not_turn_letters_into_symbols() {
+    let text = "The decoder printed ï¿½ where the byte was broken.";
+    assert_eq!(repaired(text), text);
+}

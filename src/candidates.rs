@@ -20,7 +20,7 @@ use crate::codecs::{Codec, CodecSet};
 use crate::plausibility::cost_in_context;
 
 /// What the misread bytes really were, for the two granularities of span.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Granularity {
     /// UTF-8 or a single-byte codec: ASCII bytes are never part of a
     /// character's sequence, so each run of non-ASCII text stands alone.
@@ -105,10 +105,6 @@ fn inner_level() -> &'static [(Codec, Codec)] {
     })
 }
 
-/// Decodes already made for one span: (bytes, codec, text), shared by the
-/// threads that evaluate its candidates.
-type DecodeCache = std::sync::Mutex<Vec<(Vec<u8>, Codec, Option<String>)>>;
-
 /// One way to undo a span.
 #[derive(Clone, Debug)]
 pub(crate) struct Found {
@@ -145,33 +141,41 @@ pub(crate) fn options(
         .filter(|(read_as, _)| (read_as.is_single_byte() || has_cjk) && able.contains(*read_as))
         .copied()
         .collect();
-    // Encode once per codec, and decode each distinct byte string once:
-    // windows-1252 and ISO-8859-15 agree on most text, and each still needs
-    // its own candidate so that the line-level vote sees every codec that
-    // explains a span.
-    let mut encodings: Vec<(Codec, Option<Vec<u8>>)> = Vec::new();
-    for &(read_as, _) in &pairs {
-        if !encodings.iter().any(|(c, _)| *c == read_as) {
-            encodings.push((read_as, if lossy { None } else { read_as.encode(span) }));
+    // Encode once per codec, and decode each distinct byte string once per
+    // codec: windows-1252 and ISO-8859-15 agree on most text, and each still
+    // needs its own candidate so that the line-level vote sees every codec
+    // that explains a span. Decoding is done here, before the candidates
+    // are scored (in parallel on long spans), so nothing is shared between
+    // threads but the results.
+    let mut distinct: Vec<Vec<u8>> = Vec::new();
+    let mut bytes_of = [None::<usize>; Codec::ALL.len()];
+    if !lossy {
+        for &(read_as, _) in &pairs {
+            if bytes_of[read_as as usize].is_some() {
+                continue;
+            }
+            if let Some(bytes) = read_as.encode(span) {
+                let index = distinct
+                    .iter()
+                    .position(|b| *b == bytes)
+                    .unwrap_or_else(|| {
+                        distinct.push(bytes);
+                        distinct.len() - 1
+                    });
+                bytes_of[read_as as usize] = Some(index);
+            }
         }
     }
-    let decoded_once: DecodeCache = std::sync::Mutex::new(Vec::new());
-    let decode = |bytes: &[u8], actual: Codec| -> Option<String> {
-        let known = decoded_once
-            .lock()
-            .expect("no panics while held")
-            .iter()
-            .find(|(b, a, _)| *a == actual && b == bytes)
-            .map(|(_, _, t)| t.clone());
-        known.unwrap_or_else(|| {
-            let text = actual.decode_strict(bytes);
-            decoded_once.lock().expect("no panics while held").push((
-                bytes.to_vec(),
-                actual,
-                text.clone(),
-            ));
-            text
-        })
+    let decode_all = |pairs: &[(Codec, Codec)]| {
+        let mut decoded: Vec<(usize, Codec, Option<String>)> = Vec::new();
+        for &(read_as, actual) in pairs {
+            if let Some(index) = bytes_of[read_as as usize] {
+                if !decoded.iter().any(|(i, a, _)| *i == index && *a == actual) {
+                    decoded.push((index, actual, actual.decode_strict(&distinct[index])));
+                }
+            }
+        }
+        decoded
     };
     let before = line[..range.start]
         .chars()
@@ -179,14 +183,15 @@ pub(crate) fn options(
         .filter(char::is_ascii);
     let after = line[range.end..].chars().next().filter(char::is_ascii);
     let original_cost = cost_in_context(before, span, after);
-    let try_pair = |&(read_as, actual): &(Codec, Codec)| -> Option<Found> {
+    let try_pair = |decoded: &[(usize, Codec, Option<String>)],
+                    (read_as, actual): (Codec, Codec)|
+     -> Option<Found> {
         let step = Step::Reinterpret { read_as, actual };
-        let bytes = encodings
-            .iter()
-            .find(|(c, _)| *c == read_as)
-            .and_then(|(_, b)| b.as_ref());
-        let decoded = match bytes {
-            Some(b) => decode(b, actual),
+        let decoded = match bytes_of[read_as as usize] {
+            Some(index) => decoded
+                .iter()
+                .find(|(i, a, _)| *i == index && *a == actual)
+                .and_then(|(_, _, text)| text.clone()),
             None => step.apply(span),
         };
         let (steps, text, replaced) = match decoded {
@@ -230,10 +235,17 @@ pub(crate) fn options(
         .unwrap_or(pairs.len());
     let (utf8, legacy) = pairs.split_at(split);
     let run = |pairs: &[(Codec, Codec)]| -> Vec<Found> {
+        let decoded = decode_all(pairs);
         if span.len() >= PARALLEL_MIN_BYTES {
-            pairs.par_iter().filter_map(try_pair).collect()
+            pairs
+                .par_iter()
+                .filter_map(|&pair| try_pair(&decoded, pair))
+                .collect()
         } else {
-            pairs.iter().filter_map(try_pair).collect()
+            pairs
+                .iter()
+                .filter_map(|&pair| try_pair(&decoded, pair))
+                .collect()
         }
     };
     let mut found = run(utf8);
@@ -264,10 +276,16 @@ pub(crate) fn deepen(
     if !from_utf8 || found.steps.len() >= max_layers || found.text.is_ascii() {
         return found;
     }
-    let able = CodecSet::able_to_encode(&found.text);
     // As at the first layer, CJK codecs only explain CJK characters.
     let has_cjk = found.text.chars().any(is_cjk_like);
     let lossy = found.text.contains(LOST_MARKERS);
+    // A single-byte codec gives one byte per character, and UTF-8 needs
+    // two non-ASCII bytes in a row: text without two non-ASCII characters
+    // together (most repairs are one accented letter) goes no deeper.
+    if !has_cjk && !lossy && !has_non_ascii_pair(&found.text) {
+        return found;
+    }
+    let able = CodecSet::able_to_encode(&found.text);
     let mut bytes = Vec::with_capacity(found.text.len());
     let mut deeper = Vec::new();
     for &(read_as, actual) in inner_level() {
@@ -363,6 +381,16 @@ fn pick(found: impl IntoIterator<Item = Found>) -> Option<Found> {
         }
     }
     best
+}
+
+/// Whether `text` has two non-ASCII characters in a row.
+pub(crate) fn has_non_ascii_pair(text: &str) -> bool {
+    let mut prev_non_ascii = false;
+    text.chars().any(|c| {
+        let pair = prev_non_ascii && !c.is_ascii();
+        prev_non_ascii = !c.is_ascii();
+        pair
+    })
 }
 
 /// A result that changes the text and does not conjure U+FFFD out of

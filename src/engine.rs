@@ -18,6 +18,7 @@
 //! back so that every change is a span of the input with a chain that
 //! replays from it.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -283,11 +284,12 @@ fn repair_lines(
     // lines repaired at all.
     let mut votes: Vec<(Step, usize)> = Vec::new();
     let mut repaired_lines = 0;
+    let mut memo = Memo::default();
     for line in lines(text) {
         let before = changes.len();
         if !line.is_ascii() && !plausibility::is_unremarkable(line) {
             LineRepair::new(line)
-                .run(options)
+                .run(options, &mut memo)
                 .emit(offset, changes, findings);
         }
         if changes.len() == before && !line.is_ascii() {
@@ -462,6 +464,7 @@ struct Segment {
 }
 
 /// A span of the line and the ways it could be undone.
+#[derive(Clone)]
 struct Atom {
     range: Range<usize>,
     granularity: Granularity,
@@ -510,7 +513,7 @@ impl<'a> LineRepair<'a> {
         self.segments.iter().map(|s| s.text.as_str()).collect()
     }
 
-    fn run(mut self, options: &Options) -> Self {
+    fn run(mut self, options: &Options, memo: &mut Memo) -> Self {
         for _ in 0..PASSES {
             let current = self.current();
             if plausibility::is_unremarkable(&current) {
@@ -518,7 +521,7 @@ impl<'a> LineRepair<'a> {
             }
             let accepted = choose(
                 &current,
-                atoms(&current, options.max_layers),
+                atoms(&current, options.max_layers, memo),
                 options.max_layers,
             );
             if accepted.is_empty() || !self.apply(accepted) {
@@ -645,9 +648,9 @@ impl<'a> LineRepair<'a> {
 /// Every span of the line that some chain could undo, at both
 /// granularities. Spans that cost nothing have no options of their own;
 /// they may still join a misread that the rest of the line establishes.
-fn atoms(line: &str, max_layers: usize) -> Vec<Atom> {
+fn atoms(line: &str, max_layers: usize, memo: &mut Memo) -> Vec<Atom> {
     let mut atoms: Vec<Atom> = spans(line, Granularity::NonAsciiRun)
-        .filter_map(|r| atom(line, r, Granularity::NonAsciiRun, max_layers))
+        .filter_map(|r| memo.atom(line, r, Granularity::NonAsciiRun, max_layers))
         .collect();
     // A token whose runs UTF-8 already explains perfectly is not legacy
     // text read as Western; trying the legacy codecs on it is wasted work.
@@ -676,9 +679,94 @@ fn atoms(line: &str, max_layers: usize) -> Vec<Atom> {
         if !inside.is_empty() && inside.iter().all(|r| explained.contains(r)) {
             continue;
         }
-        atoms.extend(atom(line, token, Granularity::Token, max_layers));
+        atoms.extend(memo.atom(line, token, Granularity::Token, max_layers));
     }
     atoms
+}
+
+/// Atoms already worked out in this text. Damaged text repeats its damage
+/// (`Ã©` in every other French word), and an atom depends only on its span
+/// and the characters around it: the one before, the one after, and when
+/// that is a space (which may have been a no-break space), the one after
+/// the space; of an ASCII neighbour, only its kind counts (see
+/// [`neighbour_kind`]). So most spans are worked out once per text.
+#[derive(Default)]
+struct Memo {
+    /// Atoms with ranges relative to the span's start.
+    atoms: HashMap<MemoKey, Option<Atom>>,
+}
+
+type MemoKey = (
+    Granularity,
+    String,
+    Option<char>,
+    Option<char>,
+    Option<char>,
+);
+
+/// One representative of the ASCII characters that an atom cannot tell
+/// apart from `c`. Plausibility sees an ASCII character only as its class
+/// and case, and the no-break-space variant asks only whether it is a
+/// space, other whitespace, or a lower-case letter. Non-ASCII characters
+/// and `?` (a possible lost byte) stand for themselves.
+fn neighbour_kind(c: char) -> char {
+    match c {
+        ' ' | '?' => c,
+        _ if c.is_ascii_whitespace() => '\t',
+        _ if c.is_ascii_lowercase() => 'a',
+        _ if c.is_ascii_uppercase() => 'A',
+        _ if c.is_ascii_digit() => '0',
+        _ if c.is_ascii_control() => '\x01',
+        _ if c.is_ascii_punctuation() => '!',
+        _ => c,
+    }
+}
+
+/// Atoms remembered at most; a text of distinct damage starts afresh.
+const MEMO_MAX: usize = 4096;
+
+impl Memo {
+    fn atom(
+        &mut self,
+        line: &str,
+        range: Range<usize>,
+        granularity: Granularity,
+        max_layers: usize,
+    ) -> Option<Atom> {
+        let mut after = line[range.end..].chars();
+        let next = after.next();
+        let key = (
+            granularity,
+            line[range.clone()].to_string(),
+            line[..range.start].chars().next_back().map(neighbour_kind),
+            next.map(neighbour_kind),
+            after
+                .next()
+                .filter(|_| next == Some(' '))
+                .map(neighbour_kind),
+        );
+        let shift = |atom: &Atom, by: isize| {
+            let mv =
+                |r: &Range<usize>| (r.start as isize + by) as usize..(r.end as isize + by) as usize;
+            let mut atom = atom.clone();
+            atom.range = mv(&atom.range);
+            for f in &mut atom.options {
+                f.span = mv(&f.span);
+            }
+            atom
+        };
+        let start = range.start as isize;
+        if let Some(known) = self.atoms.get(&key) {
+            return known.as_ref().map(|a| shift(a, start));
+        }
+        let found = atom(line, range, granularity, max_layers);
+        if self.atoms.len() >= MEMO_MAX {
+            self.atoms.clear();
+        }
+        self.atoms
+            .insert(key, found.as_ref().map(|a| shift(a, -start)));
+        found
+    }
 }
 
 fn atom(
@@ -693,7 +781,7 @@ fn atom(
     }
     // Legacy text read as Western leaves runs of at least two non-ASCII
     // characters; a token without one is plain text.
-    if granularity == Granularity::Token && !has_non_ascii_pair(span) {
+    if granularity == Granularity::Token && !candidates::has_non_ascii_pair(span) {
         return None;
     }
     let weak = span.contains(LOST_MARKERS)
@@ -718,15 +806,6 @@ fn atom(
         granularity,
         options,
         weak: weak || innocent,
-    })
-}
-
-fn has_non_ascii_pair(span: &str) -> bool {
-    let mut prev_non_ascii = false;
-    span.chars().any(|c| {
-        let pair = prev_non_ascii && !c.is_ascii();
-        prev_non_ascii = !c.is_ascii();
-        pair
     })
 }
 

@@ -53,7 +53,7 @@ pub fn repair(text: &str, options: &Options) -> (Vec<Change>, Vec<Finding>) {
     let mut findings = Vec::new();
     // Han characters are three- or four-byte UTF-8 led by 0xE3..=0xE9,
     // 0xEF or 0xF0; a byte test rules out most text without decoding it.
-    if !may_hold_han(text.as_bytes()) || !text.chars().any(is_han) {
+    if !may_hold_han(text.as_bytes()) || !holds_han(text) {
         return (changes, findings);
     }
     if memchr::memchr2(b'(', b'?', text.as_bytes()).is_some() {
@@ -121,6 +121,29 @@ fn drop_primer_lines(text: &str, readings: &mut Vec<ReadingSite>) {
 /// headline whose few characters all happen to be on the inserter's list
 /// is not one.
 const PRIMER_MIN_READINGS: usize = 4;
+
+/// Whether `text` has a Han character, found from the bytes: only the lead
+/// bytes that [`may_hold_han`] looks for are decoded, so Western text with
+/// the odd `€` or U+FFFD is passed over at byte speed.
+fn holds_han(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(offset) = bytes[i..]
+        .iter()
+        .position(|&b| matches!(b, 0xE3..=0xE9 | 0xEF | 0xF0))
+    {
+        i += offset;
+        let c = text[i..]
+            .chars()
+            .next()
+            .expect("a lead byte starts a character");
+        if is_han(c) {
+            return true;
+        }
+        i += c.len_utf8();
+    }
+    false
+}
 
 /// A character followed by readings of it.
 struct ReadingSite {

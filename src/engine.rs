@@ -963,13 +963,21 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
             1 => String::new(),
             n => format!("; the same misread explains {n} spans on this line"),
         };
+        // Members mostly share one chain; it is described once.
+        let mut described: Vec<(Vec<Step>, String)> = Vec::new();
         for found in members {
+            let chain = match described.iter().find(|(steps, _)| *steps == found.steps) {
+                Some((_, words)) => words,
+                None => {
+                    let words = Chain::new(found.steps.clone()).describe();
+                    described.push((found.steps.clone(), words));
+                    &described.last().expect("just pushed").1
+                }
+            };
             let evidence = format!(
-                "{}: implausibility {:.1} → {:.1}{}",
-                Chain::new(found.steps.clone()).describe(),
-                found.original_cost,
-                found.cost,
-                shared
+                "{chain}: implausibility {} → {}{shared}",
+                Tenths(found.original_cost),
+                Tenths(found.cost),
             );
             accepted.push(Accepted {
                 found,
@@ -986,6 +994,19 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
     accepted.sort_by_key(|a| a.found.span.start);
     accepted
 }
+/// A cost with one decimal, as `{:.1}` writes it (ties to even on the
+/// exact value, which `f64` holds exactly) but without the general float
+/// formatter, which is slow enough to show when every change has evidence.
+struct Tenths(f32);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = (f64::from(self.0) * 10.0).round_ties_even() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        write!(f, "{sign}{}.{}", tenths.abs() / 10, tenths.abs() % 10)
+    }
+}
+
 /// Applies a subset of a repair's changes to the input it was made from.
 /// Changes must come from one [`Repair`] of `input` (so they do not overlap);
 /// the order given does not matter. Review and plans use this to write only
@@ -1076,6 +1097,16 @@ mod tests {
             assert!(r.is_unchanged());
             assert_eq!(r.findings.len(), 1);
             assert_eq!(r.findings[0].family, family);
+        }
+    }
+
+    #[test]
+    fn tenths_are_written_as_the_float_formatter_writes_them() {
+        for x in (0..2000)
+            .map(|i| i as f32 * 0.05)
+            .chain([0.15, 0.25, 0.35, 0.45, 1.25, -0.25])
+        {
+            assert_eq!(Tenths(x).to_string(), format!("{x:.1}"), "{x}");
         }
     }
 

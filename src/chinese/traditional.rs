@@ -151,9 +151,10 @@ fn script_by_conversion(c: char) -> (bool, bool) {
 }
 
 /// Counts the traditional-only and simplified-only characters of `line`,
-/// and tells whether it has a character of [`NAIVE`]. Every text with Han in it passes through here, so the main CJK block,
-/// three-byte UTF-8 led by 0xE4..=0xE9, is looked up straight from the
-/// bytes; other Han characters are rare and take the general path.
+/// and tells whether it has a character of [`NAIVE`]. Every text with Han
+/// in it passes through here, so three-byte characters are put together
+/// from the bytes and the main CJK block is looked up directly; other Han
+/// characters are rare and take the general path.
 fn count_scripts(table: &[u8], line: &str) -> (usize, usize, bool) {
     let bytes = line.as_bytes();
     let (mut traditional, mut simplified, mut naive) = (0, 0, false);
@@ -165,15 +166,22 @@ fn count_scripts(table: &[u8], line: &str) -> (usize, usize, bool) {
             i += 1;
             continue;
         }
-        let bits = if (0xE4..=0xE9).contains(&b) {
+        let bits = if b <= 0xEF {
             let cp = (u32::from(b & 0x0F) << 12)
                 | (u32::from(bytes[i + 1] & 0x3F) << 6)
                 | u32::from(bytes[i + 2] & 0x3F);
             i += 3;
-            table
-                .get(cp.wrapping_sub(BLOCK_FIRST) as usize)
-                .copied()
-                .unwrap_or(0)
+            match table.get(cp.wrapping_sub(BLOCK_FIRST) as usize) {
+                Some(&bits) => bits,
+                // CJK and full-width punctuation, mostly.
+                None => match char::from_u32(cp).filter(|&c| is_han(c)) {
+                    Some(c) => {
+                        let (t, s) = script(c);
+                        u8::from(t) | (u8::from(s) << 1)
+                    }
+                    None => continue,
+                },
+            }
         } else {
             let c = line[i..].chars().next().expect("char boundary");
             i += c.len_utf8();

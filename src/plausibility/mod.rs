@@ -789,20 +789,24 @@ fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
     while let Some(&b) = bytes.get(i) {
         // `bytes` is valid UTF-8, so the length of each sequence is its
         // lead byte's and the bits can be put together without checks.
-        let (cp, len) = match b {
-            b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' => break,
-            0..=0x7F => (u32::from(b), 1),
-            0xC0..=0xDF => (
-                (u32::from(b & 0x1F) << 6) | u32::from(bytes[i + 1] & 0x3F),
-                2,
-            ),
-            0xE0..=0xEF => (
+        // Three-byte characters first: they are what this screen is for.
+        let (cp, len) = if b & 0xF0 == 0xE0 {
+            (
                 (u32::from(b & 0x0F) << 12)
                     | (u32::from(bytes[i + 1] & 0x3F) << 6)
                     | u32::from(bytes[i + 2] & 0x3F),
                 3,
-            ),
-            _ => return (None, i),
+            )
+        } else {
+            match b {
+                b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' => break,
+                0..=0x7F => (u32::from(b), 1),
+                0xC0..=0xDF => (
+                    (u32::from(b & 0x1F) << 6) | u32::from(bytes[i + 1] & 0x3F),
+                    2,
+                ),
+                _ => return (None, i),
+            }
         };
         let category = t.screen[cp as usize];
         if category == screen::SCORE {

@@ -18,7 +18,6 @@
 //! back so that every change is a span of the input with a chain that
 //! replays from it.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -692,8 +691,9 @@ fn atoms(line: &str, max_layers: usize, memo: &mut Memo) -> Vec<Atom> {
 /// [`neighbour_kind`]). So most spans are worked out once per text.
 #[derive(Default)]
 struct Memo {
-    /// Atoms with ranges relative to the span's start.
-    atoms: HashMap<MemoKey, Option<Atom>>,
+    /// Atoms with ranges relative to the span's start. Keys are short and
+    /// made by this text, so a fast hash serves better than a keyed one.
+    atoms: rustc_hash::FxHashMap<MemoKey, Option<Atom>>,
 }
 
 type MemoKey = (

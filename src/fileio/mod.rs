@@ -294,11 +294,14 @@ impl Chunk {
         let mut map = Vec::new();
         let mut before = String::with_capacity(bytes.len());
         let mut foreign = Vec::new();
-        let whole_utf8 = source.is_utf8() && simdutf8::basic::from_utf8(bytes).is_ok();
-        if whole_utf8 {
+        let whole_utf8 = source
+            .is_utf8()
+            .then(|| simdutf8::basic::from_utf8(bytes).ok())
+            .flatten();
+        if let Some(text) = whole_utf8 {
             // The common case: one copy, and the line map is only built if
             // the engine finds something to place.
-            before.push_str(std::str::from_utf8(bytes).unwrap_or_default());
+            before.push_str(text);
         } else {
             let ranges = line_ranges(bytes, source.newline());
             let mut i = 0;
@@ -365,7 +368,7 @@ impl Chunk {
                 map: Vec::new(),
             };
         }
-        if whole_utf8 {
+        if whole_utf8.is_some() {
             let mut at = 0;
             for line in before.split_inclusive('\n') {
                 map.push(LineMap {

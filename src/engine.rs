@@ -339,10 +339,9 @@ const VOTE_MIN_LINES: usize = 2;
 /// The document-level vote. When one legacy single-byte misread (KOI8-R
 /// read as windows-1251, say) and no other has repaired several lines of a
 /// text, and most of the lines repaired at all, that is how the whole text
-/// was read: lines with no evidence of
-/// their own (an all-capital header, `ЖБНЙМЙС,ЙНС,ЗПТПД`) follow it where
-/// that adds no evidence of damage and makes them clearly more like real
-/// text. UTF-8 misreads need no vote: their spans carry their own evidence.
+/// was read: lines with no evidence of their own (an all-capital header,
+/// `ЖБНЙМЙС,ЙНС,ЗПТПД`) follow it where that adds no evidence of damage and
+/// makes them clearly more like real text. UTF-8 misreads need no vote: their spans carry their own evidence.
 fn follow_the_text(
     misread: &Step,
     lines: usize,
@@ -512,10 +511,11 @@ impl<'a> LineRepair<'a> {
         self.segments.iter().map(|s| s.text.as_str()).collect()
     }
 
+    /// Repairs the line, which the caller has found remarkable.
     fn run(mut self, options: &Options, memo: &mut Memo) -> Self {
-        for _ in 0..PASSES {
+        for pass in 0..PASSES {
             let current = self.current();
-            if plausibility::is_unremarkable(&current) {
+            if pass > 0 && plausibility::is_unremarkable(&current) {
                 break;
             }
             let accepted = choose(
@@ -994,16 +994,15 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
     accepted.sort_by_key(|a| a.found.span.start);
     accepted
 }
-/// A cost with one decimal, as `{:.1}` writes it (ties to even on the
-/// exact value, which `f64` holds exactly) but without the general float
-/// formatter, which is slow enough to show when every change has evidence.
+/// A cost (never negative) with one decimal, as `{:.1}` writes it: ties to
+/// even on the exact value, which `f64` holds exactly. The general float
+/// formatter is slow enough to show when every change has evidence.
 struct Tenths(f32);
 
 impl std::fmt::Display for Tenths {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let tenths = (f64::from(self.0) * 10.0).round_ties_even() as i64;
-        let sign = if tenths < 0 { "-" } else { "" };
-        write!(f, "{sign}{}.{}", tenths.abs() / 10, tenths.abs() % 10)
+        let tenths = (f64::from(self.0) * 10.0).round_ties_even() as u64;
+        write!(f, "{}.{}", tenths / 10, tenths % 10)
     }
 }
 
@@ -1104,7 +1103,7 @@ mod tests {
     fn tenths_are_written_as_the_float_formatter_writes_them() {
         for x in (0..2000)
             .map(|i| i as f32 * 0.05)
-            .chain([0.15, 0.25, 0.35, 0.45, 1.25, -0.25])
+            .chain([0.15, 0.25, 0.35, 0.45, 1.25])
         {
             assert_eq!(Tenths(x).to_string(), format!("{x:.1}"), "{x}");
         }

@@ -93,9 +93,20 @@ impl Conversion {
 
 /// Which script a character belongs to: (only traditional, only simplified).
 pub(crate) fn script(c: char) -> (bool, bool) {
+    let bits = script_bits(c);
+    (bits & 1 != 0, bits & 2 != 0)
+}
+
+/// [`script`] as the bits of [`block_scripts`].
+fn script_bits(c: char) -> u8 {
     match block_scripts().get((c as u32).wrapping_sub(BLOCK_FIRST) as usize) {
-        Some(&bits) => (bits & 1 != 0, bits & 2 != 0),
-        None => script_by_conversion(c),
+        Some(&bits) => bits,
+        None => {
+            let s = c.to_string();
+            let traditional = to_simplified(&s) != s;
+            let simplified = !traditional && converter(BuiltinConfig::S2t).convert(&s) != s;
+            u8::from(traditional) | (u8::from(simplified) << 1)
+        }
     }
 }
 
@@ -141,15 +152,6 @@ fn is_naive(c: char) -> bool {
         .is_some_and(|bits| bits & 4 != 0)
 }
 
-fn script_by_conversion(c: char) -> (bool, bool) {
-    let s = c.to_string();
-    let traditional = to_simplified(&s) != s;
-    (
-        traditional,
-        !traditional && converter(BuiltinConfig::S2t).convert(&s) != s,
-    )
-}
-
 /// Counts the traditional-only and simplified-only characters of `line`,
 /// and tells whether it has a character of [`NAIVE`]. Every text with Han
 /// in it passes through here, so three-byte characters are put together
@@ -182,10 +184,7 @@ fn count_scripts(table: &[u8], line: &str) -> (usize, usize, bool) {
                 Some(&bits) => bits,
                 // CJK and full-width punctuation, mostly.
                 None => match char::from_u32(cp).filter(|&c| is_han(c)) {
-                    Some(c) => {
-                        let (t, s) = script(c);
-                        u8::from(t) | (u8::from(s) << 1)
-                    }
+                    Some(c) => script_bits(c),
                     None => continue,
                 },
             }
@@ -195,8 +194,7 @@ fn count_scripts(table: &[u8], line: &str) -> (usize, usize, bool) {
             if !is_han(c) {
                 continue;
             }
-            let (t, s) = script(c);
-            u8::from(t) | (u8::from(s) << 1)
+            script_bits(c)
         };
         traditional += usize::from(bits & 1);
         simplified += usize::from((bits >> 1) & 1);

@@ -183,23 +183,7 @@ pub(crate) fn options(
         .filter(char::is_ascii);
     let after = line[range.end..].chars().next().filter(char::is_ascii);
     let original_cost = cost_in_context(before, span, after);
-    let try_pair = |decoded: &[(usize, Codec, Option<String>)],
-                    (read_as, actual): (Codec, Codec)|
-     -> Option<Found> {
-        let step = Step::Reinterpret { read_as, actual };
-        let decoded = match bytes_of[read_as as usize] {
-            Some(index) => decoded
-                .iter()
-                .find(|(i, a, _)| *i == index && *a == actual)
-                .and_then(|(_, _, text)| text.clone()),
-            None => step.apply(span),
-        };
-        let (steps, text, replaced) = match decoded {
-            Some(text) if is_new_text(span, &text) => (vec![step], text, range.clone()),
-            Some(_) => return None,
-            None => nbsp_variant(line, &range, read_as, actual)
-                .or_else(|| trimmed(line, &range, &step))?,
-        };
+    let own = |text: String, steps: Vec<Step>, replaced: std::ops::Range<usize>| {
         // Widened over a space or trimmed: the neighbour may be more of the
         // damage, which says nothing about this repair, so only ASCII
         // context counts.
@@ -224,7 +208,56 @@ pub(crate) fn options(
             text,
             span: replaced,
         };
-        Some(deepen(own, before, after, max_layers))
+        deepen(own, before, after, max_layers)
+    };
+    // Pairs whose codecs encode the span to the same bytes decode to the
+    // same text (windows-1252, ISO-8859-15 and Latin-1 mostly agree), so
+    // each distinct decode is scored and followed down once, and the pairs
+    // that share it differ only in their first step.
+    let followed = |decoded: &[(usize, Codec, Option<String>)]| -> Vec<Option<Found>> {
+        let follow = |&(index, actual, ref text): &(usize, Codec, Option<String>)| {
+            let text = text.as_ref().filter(|t| is_new_text(span, t))?;
+            let read_as = pairs
+                .iter()
+                .find(|(r, a)| *a == actual && bytes_of[*r as usize] == Some(index))
+                .map(|(r, _)| *r)
+                .expect("every decode comes from a pair");
+            let step = Step::Reinterpret { read_as, actual };
+            Some(own(text.clone(), vec![step], range.clone()))
+        };
+        if span.len() >= PARALLEL_MIN_BYTES {
+            decoded.par_iter().map(follow).collect()
+        } else {
+            decoded.iter().map(follow).collect()
+        }
+    };
+    let try_pair = |decoded: &[(usize, Codec, Option<String>)],
+                    followed: &[Option<Found>],
+                    (read_as, actual): (Codec, Codec)|
+     -> Option<Found> {
+        let step = Step::Reinterpret { read_as, actual };
+        let decoded = match bytes_of[read_as as usize] {
+            Some(index) => {
+                let at = decoded
+                    .iter()
+                    .position(|(i, a, _)| *i == index && *a == actual)
+                    .expect("every pair with bytes is decoded");
+                if decoded[at].2.is_some() {
+                    let mut found = followed[at].clone()?;
+                    found.steps[0] = step;
+                    return Some(found);
+                }
+                None
+            }
+            None => step.apply(span),
+        };
+        let (steps, text, replaced) = match decoded {
+            Some(text) if is_new_text(span, &text) => (vec![step], text, range.clone()),
+            Some(_) => return None,
+            None => nbsp_variant(line, &range, read_as, actual)
+                .or_else(|| trimmed(line, &range, &step))?,
+        };
+        Some(own(text, steps, replaced))
     };
     // UTF-8 pairs come first. A span that decodes as valid UTF-8 into text
     // with nothing implausible left is explained: a legacy codec could at
@@ -236,15 +269,16 @@ pub(crate) fn options(
     let (utf8, legacy) = pairs.split_at(split);
     let run = |pairs: &[(Codec, Codec)]| -> Vec<Found> {
         let decoded = decode_all(pairs);
+        let followed = followed(&decoded);
         if span.len() >= PARALLEL_MIN_BYTES {
             pairs
                 .par_iter()
-                .filter_map(|&pair| try_pair(&decoded, pair))
+                .filter_map(|&pair| try_pair(&decoded, &followed, pair))
                 .collect()
         } else {
             pairs
                 .iter()
-                .filter_map(|&pair| try_pair(&decoded, pair))
+                .filter_map(|&pair| try_pair(&decoded, &followed, pair))
                 .collect()
         }
     };

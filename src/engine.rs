@@ -19,6 +19,7 @@
 //! replays from it.
 
 use std::ops::Range;
+use std::rc::Rc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -466,12 +467,25 @@ struct Segment {
 struct Atom {
     range: Range<usize>,
     granularity: Granularity,
-    options: Vec<Found>,
+    /// The ways, with spans relative to the start of `range`, so that the
+    /// [`Memo`] shares them between every place the span occurs.
+    options: Rc<[Found]>,
     /// Lost bytes and no-break spaces turned into spaces leave spans that
     /// look innocent on their own (`Ã?`, `Ã `), and a short span may look
     /// like real text (`¹`, `êœ`); such spans are repaired only alongside
     /// spans that show the same misread clearly.
     weak: bool,
+}
+
+impl Atom {
+    /// One of the atom's options, placed in the line.
+    fn placed(&self, option: &Found) -> Found {
+        let start = self.range.start;
+        Found {
+            span: start + option.span.start..start + option.span.end,
+            ..option.clone()
+        }
+    }
 }
 
 /// An accepted repair of one span, in the current text of the line.
@@ -691,8 +705,9 @@ fn atoms(line: &str, max_layers: usize, memo: &mut Memo) -> Vec<Atom> {
 /// [`neighbour_kind`]). So most spans are worked out once per text.
 #[derive(Default)]
 struct Memo {
-    /// Atoms with ranges relative to the span's start. Keys are short and
-    /// made by this text, so a fast hash serves better than a keyed one.
+    /// Keys are short and made by this text, so a fast hash serves better
+    /// than a keyed one. An atom's options are shared; its range is where
+    /// it was first found.
     atoms: rustc_hash::FxHashMap<MemoKey, Option<Atom>>,
 }
 
@@ -745,26 +760,18 @@ impl Memo {
                 .filter(|_| next == Some(' '))
                 .map(neighbour_kind),
         );
-        let shift = |atom: &Atom, by: isize| {
-            let mv =
-                |r: &Range<usize>| (r.start as isize + by) as usize..(r.end as isize + by) as usize;
-            let mut atom = atom.clone();
-            atom.range = mv(&atom.range);
-            for f in &mut atom.options {
-                f.span = mv(&f.span);
-            }
-            atom
+        let placed = |atom: &Atom| Atom {
+            range: range.clone(),
+            ..atom.clone()
         };
-        let start = range.start as isize;
         if let Some(known) = self.atoms.get(&key) {
-            return known.as_ref().map(|a| shift(a, start));
+            return known.as_ref().map(placed);
         }
-        let found = atom(line, range, granularity, max_layers);
+        let found = atom(line, range.clone(), granularity, max_layers);
         if self.atoms.len() >= MEMO_MAX {
             self.atoms.clear();
         }
-        self.atoms
-            .insert(key, found.as_ref().map(|a| shift(a, -start)));
+        self.atoms.insert(key, found.clone());
         found
     }
 }
@@ -792,13 +799,17 @@ fn atom(
         span,
         line[range.end..].chars().next(),
     ) == 0.0;
-    let options: Vec<Found> = if innocent && !weak {
-        Vec::new()
+    let options: Rc<[Found]> = if innocent && !weak {
+        Rc::new([])
     } else {
         candidates::options(line, range.clone(), granularity, max_layers)
             .into_iter()
             .filter(|f| f.gain() > 0.0 || (weak && f.gain() >= 0.0))
             .filter(|f| keeps_letters(&line[f.span.clone()], f))
+            .map(|f| Found {
+                span: f.span.start - range.start..f.span.end - range.start,
+                ..f
+            })
             .collect()
     };
     Some(Atom {
@@ -953,7 +964,7 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
                 .options
                 .iter()
                 .find(|f| f.first_misread() == &key && (f.gain() > 0.0 || atom.weak))
-                .cloned();
+                .map(|f| atom.placed(f));
             if let Some(f) = option.or_else(|| join(line, atom, &key, max_layers)) {
                 taken.push(f.span.clone());
                 members.push(f);
@@ -974,11 +985,15 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
                     &described.last().expect("just pushed").1
                 }
             };
-            let evidence = format!(
-                "{chain}: implausibility {} → {}{shared}",
-                Tenths(found.original_cost),
-                Tenths(found.cost),
-            );
+            // Pushed piece by piece: the formatting machinery costs more
+            // than the repair of a short span.
+            let mut evidence = String::with_capacity(chain.len() + shared.len() + 40);
+            evidence.push_str(chain);
+            evidence.push_str(": implausibility ");
+            push_tenths(&mut evidence, found.original_cost);
+            evidence.push_str(" → ");
+            push_tenths(&mut evidence, found.cost);
+            evidence.push_str(&shared);
             accepted.push(Accepted {
                 found,
                 confidence,
@@ -994,16 +1009,26 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
     accepted.sort_by_key(|a| a.found.span.start);
     accepted
 }
-/// A cost (never negative) with one decimal, as `{:.1}` writes it: ties to
-/// even on the exact value, which `f64` holds exactly. The general float
-/// formatter is slow enough to show when every change has evidence.
-struct Tenths(f32);
-
-impl std::fmt::Display for Tenths {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let tenths = (f64::from(self.0) * 10.0).round_ties_even() as u64;
-        write!(f, "{}.{}", tenths / 10, tenths % 10)
+/// Writes a cost (never negative) with one decimal, as `{:.1}` writes it:
+/// ties to even on the exact value, which `f64` holds exactly. Every change
+/// carries two of these, and the general float formatter is slow enough to
+/// show.
+fn push_tenths(out: &mut String, cost: f32) {
+    let tenths = (f64::from(cost) * 10.0).round_ties_even() as u64;
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut whole = tenths / 10;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
     }
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+    out.push('.');
+    out.push(char::from(b'0' + (tenths % 10) as u8));
 }
 
 /// Applies a subset of a repair's changes to the input it was made from.
@@ -1100,12 +1125,14 @@ mod tests {
     }
 
     #[test]
-    fn tenths_are_written_as_the_float_formatter_writes_them() {
+    fn costs_are_written_as_the_float_formatter_writes_them() {
         for x in (0..2000)
             .map(|i| i as f32 * 0.05)
             .chain([0.15, 0.25, 0.35, 0.45, 1.25])
         {
-            assert_eq!(Tenths(x).to_string(), format!("{x:.1}"), "{x}");
+            let mut written = String::new();
+            push_tenths(&mut written, x);
+            assert_eq!(written, format!("{x:.1}"), "{x}");
         }
     }
 

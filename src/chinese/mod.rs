@@ -51,9 +51,7 @@ pub(crate) use traditional::to_simplified;
 pub fn repair(text: &str, options: &Options) -> (Vec<Change>, Vec<Finding>) {
     let mut changes = Vec::new();
     let mut findings = Vec::new();
-    // Han characters are three- or four-byte UTF-8 led by 0xE3..=0xE9,
-    // 0xEF or 0xF0; a byte test rules out most text without decoding it.
-    if !may_hold_han(text.as_bytes()) || !holds_han(text) {
+    if !holds_han(text) {
         return (changes, findings);
     }
     if memchr::memchr2(b'(', b'?', text.as_bytes()).is_some() {
@@ -78,17 +76,6 @@ pub fn repair(text: &str, options: &Options) -> (Vec<Change>, Vec<Finding>) {
         }
     }
     (changes, findings)
-}
-
-/// Whether `bytes` contain a lead byte of a Han character, tested 64 bytes
-/// at a time so that the test vectorises: every text passes through here.
-fn may_hold_han(bytes: &[u8]) -> bool {
-    let lead = |b: &u8| u8::from(matches!(*b, 0xE3..=0xE9 | 0xEF | 0xF0));
-    let mut chunks = bytes.chunks_exact(64);
-    let found = chunks
-        .by_ref()
-        .any(|chunk| chunk.iter().map(lead).fold(0, |a, b| a | b) != 0);
-    found || chunks.remainder().iter().any(|b| lead(b) != 0)
 }
 
 /// Drops the readings on primer lines. A primer annotates (nearly) every
@@ -122,27 +109,27 @@ fn drop_primer_lines(text: &str, readings: &mut Vec<ReadingSite>) {
 /// is not one.
 const PRIMER_MIN_READINGS: usize = 4;
 
-/// Whether `text` has a Han character, found from the bytes: only the lead
-/// bytes that [`may_hold_han`] looks for are decoded, so Western text with
-/// the odd `€` or U+FFFD is passed over at byte speed.
+/// Whether `text` has a Han character. Han characters are three- or
+/// four-byte UTF-8 led by 0xE3..=0xE9, 0xEF or 0xF0, so the bytes are
+/// tested for those 64 at a time, a test that vectorises (every text passes
+/// through here), and only a block that holds one is decoded at its lead
+/// bytes: Western text with the odd emoji or U+FFFD stays at byte speed.
 fn holds_han(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while let Some(offset) = bytes[i..]
-        .iter()
-        .position(|&b| matches!(b, 0xE3..=0xE9 | 0xEF | 0xF0))
-    {
-        i += offset;
-        let c = text[i..]
-            .chars()
-            .next()
-            .expect("a lead byte starts a character");
-        if is_han(c) {
-            return true;
-        }
-        i += c.len_utf8();
-    }
-    false
+    let lead = |b: u8| matches!(b, 0xE3..=0xE9 | 0xEF | 0xF0);
+    text.as_bytes()
+        .chunks(64)
+        .enumerate()
+        .filter(|(_, block)| block.iter().fold(0, |any, &b| any | u8::from(lead(b))) != 0)
+        .any(|(n, block)| {
+            block
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| lead(b))
+                .any(|(i, _)| {
+                    // A lead byte always starts a character.
+                    text[n * 64 + i..].chars().next().is_some_and(is_han)
+                })
+        })
 }
 
 /// A character followed by readings of it.
@@ -918,4 +905,19 @@ fn simplify_lines(text: &str, sites: Vec<Change>, evidence: &str) -> Vec<Change>
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::holds_han;
+
+    #[test]
+    fn han_is_found_in_any_block_and_lookalike_leads_are_passed_over() {
+        let western = "Emoji 🙂, U+FFFD �, and ぁ are led by the bytes Han is led by. ";
+        assert!(!holds_han(western));
+        for pad in 0..70 {
+            let text = format!("{}{western}中", "x".repeat(pad));
+            assert!(holds_han(&text), "Han after {pad} bytes of padding");
+        }
+    }
 }

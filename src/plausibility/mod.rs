@@ -229,13 +229,15 @@ fn build_table() -> Table {
     }
 }
 
-/// The screen for CJK text. In a word made only of common Han, kana and
-/// Hangul, CJK and full-width punctuation, ASCII digits and punctuation and
-/// ASCII letters, every rule of [`Scorer`] is silent except three pair
-/// rules: ASCII letters glued to CJK, kana next to Hangul, and kana next to
-/// Han that Japanese does not use. So such a word is checked with one table
-/// lookup and one mask test per character, and only words with anything
-/// else in them are scored.
+/// The screen for words beyond ASCII. In a word made only of common Han,
+/// kana and Hangul, lower-case accented Latin letters, CJK and full-width
+/// punctuation, ASCII digits, punctuation and letters, every rule of
+/// [`Scorer`] is silent except a few pair rules (Latin letters glued to
+/// CJK, kana next to Hangul, kana next to Han that Japanese does not use, a
+/// capital after an accented lower-case letter) and the run of four
+/// accented letters. So such a word is checked with one table lookup and
+/// one mask test per character, and only words with anything else in them
+/// (capitals and symbols beyond ASCII, where mojibake lives) are scored.
 mod screen {
     use super::Class::{self, *};
     use super::{IN_JIS, LOWER, UPPER};
@@ -244,19 +246,27 @@ mod screen {
     pub(super) const SCORE: u8 = 0;
     /// ASCII digits and punctuation, CJK and full-width punctuation.
     const NEUTRAL: u8 = 1;
-    const ASCII_LETTER: u8 = 2;
+    const ASCII_LOWER: u8 = 2;
     /// Common Han that JIS X 0208 has.
     const HAN_JIS: u8 = 4;
     /// Common Han that JIS X 0208 lacks (simplified forms).
     const HAN: u8 = 8;
     const KANA: u8 = 16;
     const HANGUL: u8 = 32;
+    const ASCII_UPPER: u8 = 64;
+    /// Common accented Latin, lower case (`é`, `ł`, `ß`).
+    pub(super) const LATIN_LOWER: u8 = 128;
+
+    const ASCII: u8 = ASCII_LOWER | ASCII_UPPER;
+    const CJK: u8 = HAN_JIS | HAN | KANA | HANGUL;
 
     pub(super) fn category(class: Class, flags: u8) -> u8 {
         match class {
             Digit | AsciiPunct | CjkPunct => NEUTRAL,
             Fullwidth if flags & (UPPER | LOWER) == 0 => NEUTRAL,
-            AsciiLetter => ASCII_LETTER,
+            AsciiLetter if flags & UPPER != 0 => ASCII_UPPER,
+            AsciiLetter => ASCII_LOWER,
+            Latin if flags & LOWER != 0 => LATIN_LOWER,
             HanCommon if flags & IN_JIS != 0 => HAN_JIS,
             HanCommon => HAN,
             Kana => KANA,
@@ -265,16 +275,17 @@ mod screen {
         }
     }
 
-    /// The categories that cost something next to `category`, either way
-    /// round; `pair_cost` and the kana rule of [`super::Scorer`] say why.
+    /// The categories that cost something right after `category`;
+    /// `pair_cost` and the kana rule of [`super::Scorer`] say why.
     #[inline]
     pub(super) fn clashes(category: u8) -> u8 {
         match category {
-            ASCII_LETTER => HAN_JIS | HAN | KANA | HANGUL,
-            HAN_JIS => ASCII_LETTER,
-            HAN => ASCII_LETTER | KANA,
-            KANA => ASCII_LETTER | HAN | HANGUL,
-            HANGUL => ASCII_LETTER | KANA,
+            ASCII_LOWER | ASCII_UPPER => CJK,
+            LATIN_LOWER => CJK | ASCII_UPPER,
+            HAN_JIS => ASCII | LATIN_LOWER,
+            HAN => ASCII | LATIN_LOWER | KANA,
+            KANA => ASCII | LATIN_LOWER | HAN | HANGUL,
+            HANGUL => ASCII | LATIN_LOWER | KANA,
             _ => 0,
         }
     }
@@ -530,6 +541,9 @@ fn score(before: Option<char>, text: &str, after: Option<char>, ranking: bool) -
     scorer.finish()
 }
 
+/// Accented Latin letters in a row that cost something: see [`Scorer`].
+const ACCENTED_RUN_COSTS: u32 = 4;
+
 /// Accumulates costs character by character.
 ///
 /// Costs come in two kinds. Structural costs are evidence of damage on
@@ -642,7 +656,7 @@ impl Scorer {
         // orthographies rarely put four together.
         if matches!(class, Latin | WinLetter) {
             self.accented_run += 1;
-            if self.accented_run >= 4 {
+            if self.accented_run >= ACCENTED_RUN_COSTS {
                 self.total += 0.75;
             }
         } else {
@@ -710,7 +724,7 @@ pub fn cost(text: &str) -> f32 {
 /// (ASCII next to ASCII never costs anything), and so is an accented Latin
 /// letter between ASCII characters, the common case in European text: the
 /// only cost it could carry is a case flip with its neighbours. A word with
-/// other characters goes through the CJK [`screen`], and only if that cannot
+/// other characters goes through the [`screen`], and only if that cannot
 /// decide is the word scored.
 pub fn is_unremarkable(text: &str) -> bool {
     let t = table();
@@ -785,6 +799,7 @@ pub fn is_unremarkable(text: &str) -> bool {
 #[inline]
 fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
     let mut clashes = 0;
+    let mut accented_run = 0;
     let mut i = start;
     while let Some(&b) = bytes.get(i) {
         // `bytes` is valid UTF-8, so the length of each sequence is its
@@ -814,6 +829,14 @@ fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
         }
         if clashes & category != 0 {
             return (Some(false), i);
+        }
+        if category == screen::LATIN_LOWER {
+            accented_run += 1;
+            if accented_run == ACCENTED_RUN_COSTS {
+                return (Some(false), i);
+            }
+        } else {
+            accented_run = 0;
         }
         clashes = screen::clashes(category);
         i += len;
@@ -870,7 +893,7 @@ mod tests {
         // Mostly characters the screen covers, one of each category, and a
         // few it leaves to the scorer.
         #[test]
-        fn the_screen_agrees_with_the_scorer(word in "[aZ1.的们ア한。１Ａ鍙é]{0,8}") {
+        fn the_screen_agrees_with_the_scorer(word in "[aZ1.的们ア한。１Ａ鍙éłß]{0,8}") {
             if let (Some(clean), _) = screened(table(), word.as_bytes(), 0) {
                 proptest::prop_assert_eq!(
                     clean,

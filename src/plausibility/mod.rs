@@ -219,7 +219,7 @@ fn build_table() -> Table {
         }
     }
     let screen = (0..0x10000)
-        .map(|cp| screen::category(class[cp], flags[cp]))
+        .map(|cp| screen::category(cp, class[cp], flags[cp]))
         .collect();
     Table {
         class,
@@ -230,64 +230,103 @@ fn build_table() -> Table {
 }
 
 /// The screen for words beyond ASCII. In a word made only of common Han,
-/// kana and Hangul, lower-case accented Latin letters, CJK and full-width
-/// punctuation, ASCII digits, punctuation and letters, every rule of
-/// [`Scorer`] is silent except a few pair rules (Latin letters glued to
-/// CJK, kana next to Hangul, kana next to Han that Japanese does not use, a
-/// capital after an accented lower-case letter) and the run of four
-/// accented letters. So such a word is checked with one table lookup and
-/// one mask test per character, and only words with anything else in them
-/// (capitals and symbols beyond ASCII, where mojibake lives) are scored.
+/// kana and Hangul, accented Latin letters other than `Ã` and `Â`, box
+/// drawing, CJK and full-width punctuation, and ASCII, every rule of
+/// [`Scorer`] is silent except a few pair rules (letters glued to CJK, kana
+/// next to Hangul, kana next to Han that Japanese does not use, a capital
+/// after a lower-case letter beyond ASCII, `Š` and its kin after an
+/// accented capital, box drawing next to anything but ASCII punctuation)
+/// and the run of four accented letters. So such a word is checked with one
+/// table lookup and one mask test per character, and only words with
+/// anything else in them (symbols beyond ASCII, where mojibake lives) are
+/// scored.
 mod screen {
     use super::Class::{self, *};
     use super::{IN_JIS, LOWER, UPPER};
 
     /// Anything else: score the word.
     pub(super) const SCORE: u8 = 0;
-    /// ASCII digits and punctuation, CJK and full-width punctuation.
-    const NEUTRAL: u8 = 1;
-    const ASCII_LOWER: u8 = 2;
+    /// ASCII digits and punctuation.
+    const ASCII_NEUTRAL: u8 = 1;
+    /// CJK and full-width punctuation.
+    const CJK_NEUTRAL: u8 = 2;
+    const ASCII_LOWER: u8 = 3;
+    const ASCII_UPPER: u8 = 4;
+    /// Common accented Latin (`é`, `ł`, `ß`; `É`, `Ł`).
+    const LATIN_LOWER: u8 = 5;
+    const LATIN_UPPER: u8 = 6;
+    /// The lower-case letters windows-1252 puts among its symbols (`š`,
+    /// `ž`, `œ`, `ƒ`): after an accented capital they are mojibake (`Ãš`).
+    const WIN_LOWER: u8 = 7;
     /// Common Han that JIS X 0208 has.
-    const HAN_JIS: u8 = 4;
+    const HAN_JIS: u8 = 8;
     /// Common Han that JIS X 0208 lacks (simplified forms).
-    const HAN: u8 = 8;
-    const KANA: u8 = 16;
-    const HANGUL: u8 = 32;
-    const ASCII_UPPER: u8 = 64;
-    /// Common accented Latin, lower case (`é`, `ł`, `ß`).
-    pub(super) const LATIN_LOWER: u8 = 128;
+    const HAN: u8 = 9;
+    const KANA: u8 = 10;
+    const HANGUL: u8 = 11;
+    const BOX: u8 = 12;
 
-    const ASCII: u8 = ASCII_LOWER | ASCII_UPPER;
-    const CJK: u8 = HAN_JIS | HAN | KANA | HANGUL;
+    const fn set(categories: &[u8]) -> u16 {
+        let mut mask = 0;
+        let mut i = 0;
+        while i < categories.len() {
+            mask |= 1 << categories[i];
+            i += 1;
+        }
+        mask
+    }
 
-    pub(super) fn category(class: Class, flags: u8) -> u8 {
+    const CJK: u16 = set(&[HAN_JIS, HAN, KANA, HANGUL]);
+    const ASCII: u16 = set(&[ASCII_LOWER, ASCII_UPPER]);
+    const ACCENTED: u16 = set(&[LATIN_LOWER, LATIN_UPPER, WIN_LOWER]);
+    const CAPITALS: u16 = set(&[ASCII_UPPER, LATIN_UPPER]);
+
+    pub(super) fn category(cp: usize, class: Class, flags: u8) -> u8 {
         match class {
-            Digit | AsciiPunct | CjkPunct => NEUTRAL,
-            Fullwidth if flags & (UPPER | LOWER) == 0 => NEUTRAL,
+            Digit | AsciiPunct => ASCII_NEUTRAL,
+            CjkPunct => CJK_NEUTRAL,
+            Fullwidth if flags & (UPPER | LOWER) == 0 => CJK_NEUTRAL,
             AsciiLetter if flags & UPPER != 0 => ASCII_UPPER,
             AsciiLetter => ASCII_LOWER,
             Latin if flags & LOWER != 0 => LATIN_LOWER,
+            // `Ã` and `Â` lead every Latin-1 character misread.
+            Latin if flags & UPPER != 0 && cp != 'Ã' as usize && cp != 'Â' as usize => {
+                LATIN_UPPER
+            }
+            WinLetter if flags & LOWER != 0 => WIN_LOWER,
             HanCommon if flags & IN_JIS != 0 => HAN_JIS,
             HanCommon => HAN,
             Kana => KANA,
             HangulCommon => HANGUL,
+            Box => BOX,
             _ => SCORE,
         }
     }
 
-    /// The categories that cost something right after `category`;
-    /// `pair_cost` and the kana rule of [`super::Scorer`] say why.
+    /// For each category, the categories that cost something right after
+    /// it; `pair_cost` and the kana rule of [`super::Scorer`] say why.
+    pub(super) const CLASHES: [u16; 13] = {
+        let mut clashes = [0; 13];
+        clashes[ASCII_NEUTRAL as usize] = 0;
+        clashes[CJK_NEUTRAL as usize] = set(&[BOX]);
+        clashes[ASCII_LOWER as usize] = CJK | set(&[LATIN_UPPER, BOX]);
+        clashes[ASCII_UPPER as usize] = CJK | set(&[BOX]);
+        clashes[LATIN_LOWER as usize] = CJK | CAPITALS | set(&[BOX]);
+        clashes[LATIN_UPPER as usize] = CJK | set(&[WIN_LOWER, BOX]);
+        clashes[WIN_LOWER as usize] = CJK | CAPITALS | set(&[BOX]);
+        let letters = ASCII | ACCENTED | set(&[BOX]);
+        clashes[HAN_JIS as usize] = letters;
+        clashes[HAN as usize] = letters | set(&[KANA]);
+        clashes[KANA as usize] = letters | set(&[HAN, HANGUL]);
+        clashes[HANGUL as usize] = letters | set(&[KANA]);
+        clashes[BOX as usize] = !set(&[ASCII_NEUTRAL, BOX]);
+        clashes
+    };
+
+    /// Whether the category counts towards a run of accented letters.
     #[inline]
-    pub(super) fn clashes(category: u8) -> u8 {
-        match category {
-            ASCII_LOWER | ASCII_UPPER => CJK,
-            LATIN_LOWER => CJK | ASCII_UPPER,
-            HAN_JIS => ASCII | LATIN_LOWER,
-            HAN => ASCII | LATIN_LOWER | KANA,
-            KANA => ASCII | LATIN_LOWER | HAN | HANGUL,
-            HANGUL => ASCII | LATIN_LOWER | KANA,
-            _ => 0,
-        }
+    pub(super) fn is_accented(category: u8) -> bool {
+        ACCENTED & (1 << category) != 0
     }
 }
 
@@ -827,10 +866,10 @@ fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
         if category == screen::SCORE {
             return (None, i);
         }
-        if clashes & category != 0 {
+        if clashes & (1 << category) != 0 {
             return (Some(false), i);
         }
-        if category == screen::LATIN_LOWER {
+        if screen::is_accented(category) {
             accented_run += 1;
             if accented_run == ACCENTED_RUN_COSTS {
                 return (Some(false), i);
@@ -838,7 +877,7 @@ fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
         } else {
             accented_run = 0;
         }
-        clashes = screen::clashes(category);
+        clashes = screen::CLASHES[usize::from(category)];
         i += len;
     }
     (Some(true), i)
@@ -893,7 +932,7 @@ mod tests {
         // Mostly characters the screen covers, one of each category, and a
         // few it leaves to the scorer.
         #[test]
-        fn the_screen_agrees_with_the_scorer(word in "[aZ1.的们ア한。１Ａ鍙éłß]{0,8}") {
+        fn the_screen_agrees_with_the_scorer(word in "[aZ1.的们ア한。１Ａ鍙éłßÉšÃ─]{0,8}") {
             if let (Some(clean), _) = screened(table(), word.as_bytes(), 0) {
                 proptest::prop_assert_eq!(
                     clean,

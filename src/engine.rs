@@ -145,13 +145,14 @@ pub fn repair(text: &str, options: &Options) -> Repair {
     if !text.is_ascii() {
         if text.len() >= PARALLEL_MIN_BYTES {
             // Repairs never cross a line, so chunks split at newlines are
-            // independent.
+            // independent. The memo is per worker, not per chunk: damage
+            // repeats across a whole file.
             let results: Vec<(Vec<Change>, Vec<Finding>)> =
                 line_aligned_chunks(text, PARALLEL_CHUNK_BYTES)
                     .into_par_iter()
-                    .map(|(base, chunk)| {
+                    .map_init(Memo::default, |memo, (base, chunk)| {
                         let (mut c, mut f) = (Vec::new(), Vec::new());
-                        repair_lines(chunk, base, options, &mut c, &mut f);
+                        repair_lines(chunk, base, options, memo, &mut c, &mut f);
                         (c, f)
                     })
                     .collect();
@@ -160,7 +161,8 @@ pub fn repair(text: &str, options: &Options) -> Repair {
                 findings.extend(f);
             }
         } else {
-            repair_lines(text, 0, options, &mut changes, &mut findings);
+            let mut memo = Memo::default();
+            repair_lines(text, 0, options, &mut memo, &mut changes, &mut findings);
         }
     }
     let mut repaired = if changes.is_empty() {
@@ -275,6 +277,7 @@ fn repair_lines(
     text: &str,
     base: usize,
     options: &Options,
+    memo: &mut Memo,
     changes: &mut Vec<Change>,
     findings: &mut Vec<Finding>,
 ) {
@@ -284,12 +287,11 @@ fn repair_lines(
     // lines repaired at all.
     let mut votes: Vec<(Step, usize)> = Vec::new();
     let mut repaired_lines = 0;
-    let mut memo = Memo::default();
     for line in lines(text) {
         let before = changes.len();
         if !line.is_ascii() && !plausibility::is_unremarkable(line) {
             LineRepair::new(line)
-                .run(options, &mut memo)
+                .run(options, memo)
                 .emit(offset, changes, findings);
         }
         if changes.len() == before && !line.is_ascii() {
@@ -697,7 +699,8 @@ fn atoms(line: &str, max_layers: usize, memo: &mut Memo) -> Vec<Atom> {
     atoms
 }
 
-/// Atoms already worked out in this text. Damaged text repeats its damage
+/// Atoms already worked out in this text, by one worker (chunks of a long
+/// text share their worker's memo). Damaged text repeats its damage
 /// (`Ã©` in every other French word), and an atom depends only on its span
 /// and the characters around it: the one before, the one after, and when
 /// that is a space (which may have been a no-break space), the one after

@@ -117,7 +117,7 @@ struct Table {
     flags: Vec<u8>,
     pairs: Vec<f32>,
     /// The [`screen`] category of every BMP character.
-    screen: Vec<u8>,
+    screen: std::boxed::Box<[u8; 0x10000]>,
 }
 
 const CLASSES: usize = ALL_CLASSES.len();
@@ -220,7 +220,9 @@ fn build_table() -> Table {
     }
     let screen = (0..0x10000)
         .map(|cp| screen::category(cp, class[cp], flags[cp]))
-        .collect();
+        .collect::<Vec<u8>>()
+        .try_into()
+        .expect("one category per BMP character");
     Table {
         class,
         flags,
@@ -305,8 +307,10 @@ mod screen {
 
     /// For each category, the categories that cost something right after
     /// it; `pair_cost` and the kana rule of [`super::Scorer`] say why.
-    pub(super) const CLASHES: [u16; 13] = {
-        let mut clashes = [0; 13];
+    /// Sixteen entries, so that a category masked to four bits indexes it
+    /// without a bounds check.
+    pub(super) const CLASHES: [u16; 16] = {
+        let mut clashes = [0; 16];
         clashes[ASCII_NEUTRAL as usize] = 0;
         clashes[CJK_NEUTRAL as usize] = set(&[BOX]);
         clashes[ASCII_LOWER as usize] = CJK | set(&[LATIN_UPPER, BOX]);
@@ -840,29 +844,22 @@ fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
     let mut clashes = 0;
     let mut accented_run = 0;
     let mut i = start;
-    while let Some(&b) = bytes.get(i) {
+    loop {
         // `bytes` is valid UTF-8, so the length of each sequence is its
-        // lead byte's and the bits can be put together without checks.
-        // Three-byte characters first: they are what this screen is for.
-        let (cp, len) = if b & 0xF0 == 0xE0 {
-            (
-                (u32::from(b & 0x0F) << 12)
-                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                    | u32::from(bytes[i + 2] & 0x3F),
+        // lead byte's, and a slice pattern takes the lead byte and the
+        // rest of the sequence with one bounds check. Three-byte
+        // characters first: they are what this screen is for.
+        let (cp, len) = match bytes[i..] {
+            [b @ 0xE0..=0xEF, b1, b2, ..] => (
+                (u32::from(b & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F),
                 3,
-            )
-        } else {
-            match b {
-                b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' => break,
-                0..=0x7F => (u32::from(b), 1),
-                0xC0..=0xDF => (
-                    (u32::from(b & 0x1F) << 6) | u32::from(bytes[i + 1] & 0x3F),
-                    2,
-                ),
-                _ => return (None, i),
-            }
+            ),
+            [] | [b'\t' | b'\n' | b'\x0C' | b'\r' | b' ', ..] => break,
+            [b @ 0..=0x7F, ..] => (u32::from(b), 1),
+            [b @ 0xC0..=0xDF, b1, ..] => ((u32::from(b & 0x1F) << 6) | u32::from(b1 & 0x3F), 2),
+            _ => return (None, i),
         };
-        let category = t.screen[cp as usize];
+        let category = t.screen[cp as u16 as usize];
         if category == screen::SCORE {
             return (None, i);
         }
@@ -877,7 +874,7 @@ fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
         } else {
             accented_run = 0;
         }
-        clashes = screen::CLASHES[usize::from(category)];
+        clashes = screen::CLASHES[usize::from(category & 15)];
         i += len;
     }
     (Some(true), i)

@@ -205,7 +205,7 @@ fn count_scripts(table: &[u8], line: &str) -> (usize, usize, bool) {
 
 /// Clauses converted at most per text: by then the evidence is plain, and
 /// traditional text must not cost a conversion of all of it.
-const CLAUSE_BUDGET: usize = 400;
+const CLAUSE_BUDGET: usize = 100;
 
 /// Gathers the evidence. `None` when the text has (almost) no traditional
 /// characters, which is the cheap common case.

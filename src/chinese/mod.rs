@@ -198,6 +198,7 @@ fn find_insertions(text: &str) -> Option<Insertions> {
 
     let mut splits: Vec<SplitSite> = Vec::new();
     let mut undetermined = Vec::new();
+    let mut unrepaired = Vec::new();
     let mut context = None;
     let mut from = 0;
     while let Some(offset) = text[from..].find('?') {
@@ -215,6 +216,7 @@ fn find_insertions(text: &str) -> Option<Insertions> {
             }
             Err((detail, end)) => {
                 from = end;
+                unrepaired.push(question..end);
                 undetermined.push(Finding {
                     span: question..question + 1,
                     family: Family::SplitCharacters,
@@ -232,10 +234,12 @@ fn find_insertions(text: &str) -> Option<Insertions> {
         return None;
     }
     // Readings inside a split site are removed by the site's own change.
+    // Those inside a damaged run left for a person stay: a reading there
+    // may follow a character that the shifted bytes made up, and it is
+    // evidence for whoever repairs the run.
     readings.retain(|r| {
-        !splits
-            .iter()
-            .any(|s| r.span.start < s.span.end && s.span.start < r.span.end)
+        let overlaps = |s: &Range<usize>| r.span.start < s.end && s.start < r.span.end;
+        !splits.iter().any(|s| overlaps(&s.span)) && !unrepaired.iter().any(overlaps)
     });
     Some(Insertions {
         readings,

@@ -264,8 +264,10 @@ struct Context {
     separators: Vec<u8>,
     /// Characters the inserter is seen to annotate.
     annotated: HashSet<char>,
-    /// Characters seen without a reading after them.
-    bare: HashSet<char>,
+    /// Byte pairs the inserter is seen to pass over, so not on its list:
+    /// characters without a reading after them, and the pairs that
+    /// straddle two adjacent characters without splitting the second.
+    unlisted: HashSet<char>,
     /// Natural log of jieba's frequency for the strings looked up so far.
     words: RefCell<HashMap<String, Option<f32>>>,
 }
@@ -279,11 +281,19 @@ impl Context {
         let mut transitions = [[0; CLASSES]; CLASSES];
         let mut distinct = HashSet::new();
         let mut separators = Vec::new();
-        let mut bare = HashSet::new();
+        let mut unlisted = HashSet::new();
+        // The trail byte of the character before, in the original byte
+        // order: the inserter's readings do not part two characters there.
+        let mut trail = None;
         let (mut prev2, mut prev): (Option<char>, Option<char>) = (None, None);
         let mut i = 0;
         while let Some(ch) = text[i..].chars().next() {
             i += ch.len_utf8();
+            let bytes = split::pair_of(ch);
+            if let (Some(t), Some([l, _])) = (trail, bytes) {
+                unlisted.extend(split::pair(t, l));
+            }
+            trail = bytes.map(|b| b[1]);
             *counts.entry(ch).or_insert(0) += 1;
             total += 1;
             if ch.is_ascii_alphabetic() {
@@ -312,7 +322,7 @@ impl Context {
                 // Readings interrupt the text, not its words.
                 let len = readings_after(ch, &text[i..]).1;
                 if len == 0 {
-                    bare.insert(ch);
+                    unlisted.insert(ch);
                 }
                 i += len;
             }
@@ -334,9 +344,38 @@ impl Context {
             traditional: t > s,
             separators,
             annotated,
-            bare,
+            unlisted,
             words: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Whether a rebuilt site agrees with what the document shows of the
+    /// inserter's list. The inserter annotated every occurrence of a listed
+    /// byte pair, wherever it stood, so a pair it passed over (a character
+    /// without a reading, two characters whose straddling bytes were not
+    /// split) is not on the list and cannot be the straddling pair, and a
+    /// character seen with a reading must carry one wherever it is rebuilt.
+    /// The shifted characters of other damaged runs count too: they are
+    /// byte pairs of the original, which the inserter matched like any
+    /// other. A pair seen both ways (a gloss the author wrote) settles
+    /// nothing.
+    fn fits_the_list(&self, text: &str, site: &split::Rebuilt) -> bool {
+        let listed = |c: &char| self.annotated.contains(c) && !self.unlisted.contains(c);
+        let unlisted = |c: &char| self.unlisted.contains(c) && !self.annotated.contains(c);
+        if std::iter::once(&site.straddler)
+            .chain(&site.owners)
+            .any(|(c, _)| unlisted(c))
+        {
+            return false;
+        }
+        let last = site.text.chars().next_back();
+        let trailing = last.is_some_and(|c| readings_after(c, &text[site.end..]).1 > 0);
+        let count = site.text.chars().count();
+        site.text.chars().enumerate().all(|(k, c)| {
+            let annotated_here =
+                site.owners.iter().any(|o| o.0 == c) || (k + 1 == count && trailing);
+            annotated_here || !listed(&c)
+        })
     }
 
     /// Whether the text just before `at` is traditional, and whether
@@ -616,7 +655,8 @@ fn choose(
             separators.push(b);
         }
     }
-    let found = split::candidates(text, question, &separators);
+    let mut found = split::candidates(text, question, &separators);
+    found.retain(|(_, site)| context.fits_the_list(text, site));
     let (traditional, decisive) = context.traditional_at(text, question);
     let score = |site: &split::Rebuilt| -> f32 {
         let mut score = 0.0;
@@ -624,27 +664,25 @@ fn choose(
         if site.end == text.len() && site.text.ends_with('\n') {
             score += 6.0;
         }
-        for (c, reading) in std::iter::once(&site.straddler).chain(&site.owners) {
-            // The inserter annotates every occurrence of the characters on
-            // its list, and the straddling character is one of them.
+        // The inserter annotates every occurrence of the characters on its
+        // list, and the straddling character is one of them: a choice that
+        // needs only characters it is seen to annotate needs no unseen
+        // entry on the list. Each character counts once, however often the
+        // site shows it.
+        let mut needed: Vec<&(char, String)> = Vec::new();
+        for pair in std::iter::once(&site.straddler).chain(&site.owners) {
+            if !needed.contains(&pair) {
+                needed.push(pair);
+            }
+        }
+        for (c, reading) in needed {
             if listed.contains_key(&(*c, reading.as_str())) {
-                score += 3.0;
-            } else if context.bare.contains(c) {
-                score -= 3.0;
+                score += 5.0;
             }
         }
         let last = site.text.chars().next_back().unwrap_or(site.before);
-        let trailing = readings_after(last, &text[site.end..]).1;
-        let after = site.end + trailing;
-        // The inserter annotates every occurrence of a listed character, so
-        // a rebuilt character it is seen to annotate must carry a reading.
-        let count = site.text.chars().count();
-        for (k, c) in site.text.chars().enumerate() {
-            let annotated_here =
-                site.owners.iter().any(|o| o.0 == c) || (k + 1 == count && trailing > 0);
-            if context.annotated.contains(&c) && !annotated_here {
-                score -= 4.0;
-            }
+        let after = site.end + readings_after(last, &text[site.end..]).1;
+        for c in site.text.chars() {
             let (is_traditional, is_simplified) = traditional::script(c);
             if (traditional && is_simplified) || (!traditional && is_traditional) {
                 // A converter leaves no simplified character in the

@@ -111,8 +111,13 @@ fn is_lead(b: u8) -> bool {
     (0x81..=0xFE).contains(&b)
 }
 
+/// A character's two GBK bytes, if it has two.
+pub(crate) fn pair_of(c: char) -> Option<[u8; 2]> {
+    gbk().encode.get(&c).copied()
+}
+
 fn trail_byte(c: char) -> Option<u8> {
-    gbk().encode.get(&c).map(|p| p[1])
+    pair_of(c).map(|p| p[1])
 }
 
 /// One split site rebuilt with a given choice of lost bytes.

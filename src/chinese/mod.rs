@@ -413,25 +413,29 @@ impl Context {
             })
     }
 
-    /// The log probability of a run of Han characters under jieba's model:
-    /// the text cut into its most likely words, each word as likely as its
-    /// frequency. The dictionary is of simplified Chinese, so traditional
-    /// text is converted first.
+    /// The log probability of a run of Han characters under jieba's model,
+    /// each word as likely as its frequency, summed over every way to cut
+    /// the run into words: a run that reads as words in more than one way
+    /// (强弱/项, 强/弱项) is that much more plausible than one that reads
+    /// only one way. The dictionary is of simplified Chinese, so
+    /// traditional text is converted first.
     fn words_logp(&self, han: &str) -> f32 {
         let chars: Vec<char> = traditional::to_simplified(han).chars().collect();
         let n = chars.len();
-        let mut best = vec![0.0f32; n + 1];
+        let mut rest = vec![0.0f32; n + 1];
         for i in (0..n).rev() {
-            best[i] = (1..=LONGEST_WORD.min(n - i))
+            let cuts: Vec<f32> = (1..=LONGEST_WORD.min(n - i))
                 .filter_map(|len| {
                     let word: String = chars[i..i + len].iter().collect();
                     // A character the dictionary lacks counts as seen once.
                     let freq = self.word(&word).or((len == 1).then_some(0.0))?;
-                    Some(freq - JIEBA_LOG_TOTAL + best[i + len])
+                    Some(freq - JIEBA_LOG_TOTAL + rest[i + len])
                 })
-                .fold(f32::NEG_INFINITY, f32::max);
+                .collect();
+            let top = cuts.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            rest[i] = top + cuts.iter().map(|c| (c - top).exp()).sum::<f32>().ln();
         }
-        best[0]
+        rest[0]
     }
 
     /// How well a window of text reads: its Han runs by jieba's model, its
@@ -450,8 +454,9 @@ impl Context {
                 score += self.words_logp(&run);
                 run.clear();
             }
-            let n = self.counts.get(&c).copied().unwrap_or(0);
-            score += ((1 + n) as f32 / (1 + self.total) as f32).ln();
+            let n = self.counts.get(&c).copied().unwrap_or(0) as f32;
+            let general = GENERAL_TEXT * general_share(c);
+            score += ((n + 0.5 + general) / (self.total as f32 + GENERAL_TEXT)).ln();
         }
         if !run.is_empty() {
             score += self.words_logp(&run);
@@ -492,11 +497,41 @@ fn class(c: char) -> usize {
 }
 
 /// Whether a restored character that is not Han is one running Chinese
-/// text uses: ASCII and the CJK and general punctuation, not a pinyin
-/// letter or a private-use character.
+/// text uses: ASCII, the full-width forms, and the marks of Chinese prose
+/// (`、。《》“”—…·〇`). GBK's symbol rows hold many more (々 and 〃, ※,
+/// primes, kana, Greek, box drawing, pinyin letters), and a lost byte that
+/// makes one of them is far more likely a mark the text does use.
 fn is_text_mark(c: char) -> bool {
     c.is_ascii()
-        || matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}')
+        || matches!(c,
+            '·' | '—' | '‘'..='”' | '…' | '‰'
+            | '\u{3000}'..='\u{3002}' | '〇'..='】' | '〔'..='〗'
+            | '\u{FF01}'..='\u{FF5E}' | '￥')
+}
+
+/// How many characters of general Chinese text the share below stands
+/// for, next to the document's own counts: enough to tell a mark the
+/// document happens not to use yet (a closing quote) from one Chinese
+/// prose hardly uses (a lone `…`), not enough to outweigh the document.
+const GENERAL_TEXT: f32 = 200.0;
+
+/// The share of a character that is not Han in Chinese news text, roughly:
+/// commas and full stops are common, enumeration commas, quotes, colons and
+/// digits less so, other marks rare. Half-width marks count as the
+/// full-width ones they stand for, since many sites write those.
+fn general_share(c: char) -> f32 {
+    match c {
+        ',' | '，' => 0.05,
+        '。' => 0.025,
+        '、' | '\n' => 0.01,
+        '“' | '”' | '0'..='9' => 0.004,
+        ':' | '：' => 0.003,
+        ';' | '；' | '《' | '》' | ' ' => 0.002,
+        '(' | ')' | '（' | '）' | '.' | '%' | '％' => 0.001,
+        '?' | '？' | '!' | '！' | '—' | '‘' | '’' | '·' | '-' => 0.0005,
+        '…' | '「' | '」' | '【' | '】' | '/' => 0.0002,
+        _ => 0.0,
+    }
 }
 
 /// The longest word looked up in jieba's dictionary.

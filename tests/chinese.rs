@@ -440,17 +440,20 @@ fn generated_cases_are_restored() {
         rate * 100.0
     );
     // Readings alone are always restored. Split sites are not yet at the
-    // issue's 98%: a choice between characters or marks that the word model
-    // and the document do not settle by a clear margin (有序 or 有效 after
-    // 生活, 成效 or 成型, a name) is reported rather than guessed. The floors
-    // below are what the repair reaches now (90.5% of all cases, 81% of
-    // split cases, 1 case with a wrong change); raise them as it improves.
+    // issue's 98%: where the bytes leave several characters or marks that
+    // jieba's word model and the document do not tell apart by a clear
+    // margin (有序 or 有效 after 生活, 成效 or 成型, 處置 or 處中, a name, a
+    // comma or a semicolon swallowed at the end of a run), the site is
+    // reported rather than guessed. The floors below are what the repair
+    // reaches now on this seed (93%: 28 split cases of 200 not restored, 1
+    // with a wrong change, 執行了 for 執行力); other seeds give 90-92% with
+    // 2-11 wrong cases in 1000. Raise them as it improves.
     assert_eq!(
         split_failures,
         failures.len(),
         "a case without split sites failed"
     );
-    assert!(rate >= 0.905, "only {:.1}% restored", rate * 100.0);
+    assert!(failures.len() <= 28, "only {:.1}% restored", rate * 100.0);
     assert!(wrong <= 1, "{wrong} cases with a wrong change");
 }
 

@@ -27,9 +27,10 @@
 //!
 //! The run can also end badly: a trail byte read as a lead byte, followed
 //! by a byte that cannot be a trail (a comma, a line break), is swallowed
-//! with it. Nothing but plausibility tells which two bytes those were, so
-//! the caller scores every choice and reports the site when no choice
-//! stands out.
+//! with it. The bytes say only that the trail was one a decoder takes for
+//! a lead (0x81 and up, or it would have been read as ASCII); plausibility
+//! must tell the rest, so the caller scores every choice and reports the
+//! site when no choice stands out.
 //!
 //! The tables are the WHATWG gbk/gb18030 ones, as encoding_rs has them, so
 //! re-encoding a damaged character gives back exactly the bytes that were
@@ -102,8 +103,21 @@ fn bytes_of(c: char, out: &mut Vec<u8>) -> Option<()> {
     Some(())
 }
 
+/// Whether the page's decoder takes `b` for a lead byte, and so swallows
+/// the byte after it when that cannot be a trail. Every lost byte was read
+/// so: a trail byte below 0x81 would have been decoded as ASCII and nothing
+/// would have been swallowed with it.
+fn is_lead(b: u8) -> bool {
+    (0x81..=0xFE).contains(&b)
+}
+
+/// A character's two GBK bytes, if it has two.
+pub(crate) fn pair_of(c: char) -> Option<[u8; 2]> {
+    gbk().encode.get(&c).copied()
+}
+
 fn trail_byte(c: char) -> Option<u8> {
-    gbk().encode.get(&c).map(|p| p[1])
+    pair_of(c).map(|p| p[1])
 }
 
 /// One split site rebuilt with a given choice of lost bytes.
@@ -181,7 +195,7 @@ pub(crate) fn rebuild(text: &str, question: usize, lost: &[u8]) -> Result<Rebuil
     let &lead = lost.first().ok_or(Stop::NoFit)?;
     // The swallowed byte was a lead byte (only those are swallowed), and the
     // straddling pair must be a character with the inserted reading.
-    let straddler = pair(x_trail, lead).filter(|_| (0x81..=0xFE).contains(&lead));
+    let straddler = pair(x_trail, lead).filter(|_| is_lead(lead));
     let straddler = straddler
         .filter(|&c| is_han(c) && is_reading_of(reading, c))
         .ok_or(Stop::NoFit)?;
@@ -204,7 +218,7 @@ pub(crate) fn rebuild(text: &str, question: usize, lost: &[u8]) -> Result<Rebuil
                     });
                 };
                 let owner = pair(lead, trail)
-                    .filter(|&c| is_reading_of(reading, c))
+                    .filter(|&c| is_lead(trail) && is_reading_of(reading, c))
                     .ok_or(Stop::NoFit)?;
                 used += 1;
                 bytes.push(trail);
@@ -219,7 +233,7 @@ pub(crate) fn rebuild(text: &str, question: usize, lost: &[u8]) -> Result<Rebuil
             let (Some(&trail), Some(&next)) = (lost.get(used), lost.get(used + 1)) else {
                 return Err(Stop::NeedsPair { lead });
             };
-            if !(next < 0x40 || next == 0x7F) {
+            if !is_lead(trail) || !(next < 0x40 || next == 0x7F) {
                 return Err(Stop::NoFit);
             }
             used += 2;
@@ -299,7 +313,7 @@ pub(crate) fn candidates(
         match rebuild(text, question, &lost) {
             Ok(site) => found.push((lost, site)),
             Err(Stop::NeedsPair { lead }) if lost.len() < 4 => {
-                for trail in (0x40..=0xFEu8).filter(|&t| pair(lead, t).is_some()) {
+                for trail in (0x81..=0xFEu8).filter(|&t| pair(lead, t).is_some()) {
                     for &next in separators {
                         let mut more = lost.clone();
                         more.extend([trail, next]);
@@ -308,7 +322,7 @@ pub(crate) fn candidates(
                 }
             }
             Err(Stop::NeedsByte { lead, reading }) if lost.len() < 4 => {
-                for trail in (0x40..=0xFEu8).filter(|&t| t != 0x7F) {
+                for trail in 0x81..=0xFEu8 {
                     if pair(lead, trail).is_some_and(|c| is_reading_of(&reading, c)) {
                         let mut more = lost.clone();
                         more.push(trail);

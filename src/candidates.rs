@@ -119,6 +119,16 @@ pub(crate) struct Found {
     pub span: std::ops::Range<usize>,
 }
 
+/// A span's bytes in one codec, decoded with another.
+struct Decoded {
+    /// Which of the span's distinct encodings.
+    bytes: usize,
+    /// The first codec whose encoding this is; others share the decode.
+    read_as: Codec,
+    actual: Codec,
+    text: Option<String>,
+}
+
 /// Spans at least this long evaluate their candidates on several threads.
 const PARALLEL_MIN_BYTES: usize = 256;
 
@@ -166,12 +176,21 @@ pub(crate) fn options(
             }
         }
     }
+    // Each distinct decode, with the first pair that makes it.
     let decode_all = |pairs: &[(Codec, Codec)]| {
-        let mut decoded: Vec<(usize, Codec, Option<String>)> = Vec::new();
+        let mut decoded: Vec<Decoded> = Vec::new();
         for &(read_as, actual) in pairs {
             if let Some(index) = bytes_of[read_as as usize] {
-                if !decoded.iter().any(|(i, a, _)| *i == index && *a == actual) {
-                    decoded.push((index, actual, actual.decode_strict(&distinct[index])));
+                if !decoded
+                    .iter()
+                    .any(|d| d.bytes == index && d.actual == actual)
+                {
+                    decoded.push(Decoded {
+                        bytes: index,
+                        read_as,
+                        actual,
+                        text: actual.decode_strict(&distinct[index]),
+                    });
                 }
             }
         }
@@ -214,15 +233,13 @@ pub(crate) fn options(
     // same text (windows-1252, ISO-8859-15 and Latin-1 mostly agree), so
     // each distinct decode is scored and followed down once, and the pairs
     // that share it differ only in their first step.
-    let followed = |decoded: &[(usize, Codec, Option<String>)]| -> Vec<Option<Found>> {
-        let follow = |&(index, actual, ref text): &(usize, Codec, Option<String>)| {
-            let text = text.as_ref().filter(|t| is_new_text(span, t))?;
-            let read_as = pairs
-                .iter()
-                .find(|(r, a)| *a == actual && bytes_of[*r as usize] == Some(index))
-                .map(|(r, _)| *r)
-                .expect("every decode comes from a pair");
-            let step = Step::Reinterpret { read_as, actual };
+    let followed = |decoded: &[Decoded]| -> Vec<Option<Found>> {
+        let follow = |d: &Decoded| {
+            let text = d.text.as_ref().filter(|t| is_new_text(span, t))?;
+            let step = Step::Reinterpret {
+                read_as: d.read_as,
+                actual: d.actual,
+            };
             Some(own(text.clone(), vec![step], range.clone()))
         };
         if span.len() >= PARALLEL_MIN_BYTES {
@@ -231,7 +248,7 @@ pub(crate) fn options(
             decoded.iter().map(follow).collect()
         }
     };
-    let try_pair = |decoded: &[(usize, Codec, Option<String>)],
+    let try_pair = |decoded: &[Decoded],
                     followed: &[Option<Found>],
                     (read_as, actual): (Codec, Codec)|
      -> Option<Found> {
@@ -240,9 +257,9 @@ pub(crate) fn options(
             Some(index) => {
                 let at = decoded
                     .iter()
-                    .position(|(i, a, _)| *i == index && *a == actual)
+                    .position(|d| d.bytes == index && d.actual == actual)
                     .expect("every pair with bytes is decoded");
-                if decoded[at].2.is_some() {
+                if decoded[at].text.is_some() {
                     let mut found = followed[at].clone()?;
                     found.steps[0] = step;
                     return Some(found);

@@ -1012,6 +1012,7 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
     accepted.sort_by_key(|a| a.found.span.start);
     accepted
 }
+
 /// Writes a cost (never negative) with one decimal, as `{:.1}` writes it:
 /// ties to even on the exact value, which `f64` holds exactly. Every change
 /// carries two of these, and the general float formatter is slow enough to

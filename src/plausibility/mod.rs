@@ -310,8 +310,8 @@ mod screen {
     /// Sixteen entries, so that a category masked to four bits indexes it
     /// without a bounds check.
     pub(super) const CLASHES: [u16; 16] = {
+        // ASCII digits and punctuation clash with nothing.
         let mut clashes = [0; 16];
-        clashes[ASCII_NEUTRAL as usize] = 0;
         clashes[CJK_NEUTRAL as usize] = set(&[BOX]);
         clashes[ASCII_LOWER as usize] = CJK | set(&[LATIN_UPPER, BOX]);
         clashes[ASCII_UPPER as usize] = CJK | set(&[BOX]);

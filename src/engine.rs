@@ -6,7 +6,10 @@
 //! record, a file, and never joins two lines (so texts are split at line
 //! ends and repaired in parallel, with the same result as in one piece).
 //! Lines that the plausibility screen finds unremarkable, nearly all clean
-//! text, cost one table lookup per non-ASCII character and nothing more.
+//! text, cost one table lookup per non-ASCII character and nothing more,
+//! except for one line-level check: Korean read as GBK is made of valid,
+//! ordinary Han characters, and only the shape of a whole line shows it
+//! (`korean_as_gbk.rs`).
 //!
 //! For the rest, every span of the line gets its candidate chains
 //! (`candidates.rs`), and then misreads compete: the one whose spans
@@ -28,6 +31,7 @@ use crate::candidates::{self, Found, Granularity};
 use crate::chains::{Chain, Step, LOST_MARKERS};
 use crate::chinese;
 use crate::codecs::Codec;
+use crate::korean_as_gbk;
 use crate::plausibility;
 
 /// What the engine may do.
@@ -289,10 +293,14 @@ fn repair_lines(
     let mut repaired_lines = 0;
     for line in lines(text) {
         let before = changes.len();
-        if !line.is_ascii() && !plausibility::is_unremarkable(line) {
-            LineRepair::new(line)
-                .run(options, memo)
-                .emit(offset, changes, findings);
+        if !line.is_ascii() {
+            if !plausibility::is_unremarkable(line) {
+                LineRepair::new(line)
+                    .run(options, memo)
+                    .emit(offset, changes, findings);
+            } else {
+                changes.extend(korean_as_gbk::repair(line, offset));
+            }
         }
         if changes.len() == before && !line.is_ascii() {
             untouched.push((offset, line));

@@ -13,6 +13,7 @@ pub mod codecs;
 pub mod engine;
 pub mod fileio;
 pub mod jsonl;
+mod korean_as_gbk;
 pub mod plan;
 pub mod plausibility;
 pub mod report;

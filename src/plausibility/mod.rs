@@ -435,6 +435,12 @@ fn lookup(t: &Table, c: char) -> (Class, u8) {
     }
 }
 
+/// Whether `c` is among the characters that make up most running text in
+/// its script.
+pub(crate) fn is_frequent(c: char) -> bool {
+    lookup(table(), c).1 & FREQUENT != 0
+}
+
 #[inline]
 pub(crate) fn class_of(c: char) -> Class {
     let cp = c as u32;

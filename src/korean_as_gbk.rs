@@ -36,6 +36,11 @@ const MIN_HAN: usize = 8;
 /// the block's own share.
 const MAX_FREQUENT_SHARE: f32 = 0.3;
 
+/// The least of the syllables read back that must be frequent in Korean:
+/// real Korean lines have four in five or more, the block's cells taken at
+/// random about one in nine.
+const MIN_KOREAN_SHARE: f32 = 0.5;
+
 /// Whether a line's first character beyond ASCII could start such a
 /// reading, and the line has a space for Korean word spacing. This is the
 /// only cost that most clean text pays: a pass over the ASCII before the
@@ -110,25 +115,39 @@ fn find(line: &str, offset: usize) -> Option<Vec<Change>> {
     if frequent as f32 > MAX_FREQUENT_SHARE * han as f32 {
         return None;
     }
+    let fixed: Vec<String> = runs
+        .iter()
+        .map(|run| MISREAD.apply(&line[run.clone()]))
+        .collect::<Option<_>>()?;
+    let korean = fixed
+        .iter()
+        .flat_map(|t| t.chars())
+        .filter(|&c| plausibility::is_frequent(c))
+        .count();
+    if (korean as f32) < MIN_KOREAN_SHARE * han as f32 {
+        return None;
+    }
     let evidence = format!(
         "all {han} Han characters are GBK's readings of the EUC-KR cells of Hangul \
          syllables, their runs are spaced into words as Korean is and Chinese is not, \
-         and only {frequent} of them {} common in Chinese",
+         only {frequent} of them {} common in Chinese, and {korean} of the syllables \
+         read back are common in Korean",
         if frequent == 1 { "is" } else { "are" }
     );
-    runs.into_iter()
-        .map(|run: Range<usize>| {
-            Some(Change {
+    Some(
+        runs.into_iter()
+            .zip(fixed)
+            .map(|(run, after)| Change {
                 span: offset + run.start..offset + run.end,
-                before: line[run.clone()].to_string(),
-                after: MISREAD.apply(&line[run])?,
+                before: line[run].to_string(),
+                after,
                 family: Family::Mojibake,
                 chain: Chain::new(vec![MISREAD]),
                 confidence: 0.8,
                 evidence: evidence.clone(),
             })
-        })
-        .collect()
+            .collect(),
+    )
 }
 
 /// Whether GBK puts `c` in the block where EUC-KR has its Hangul.

@@ -173,6 +173,8 @@ struct ExplainedChange<'a> {
     chain: String,
     steps: &'a crate::chains::Chain,
     confidence: f32,
+    /// Why the engine believes the repair, in words.
+    evidence: &'a str,
 }
 
 impl<'a> From<&'a Change> for ExplainedChange<'a> {
@@ -185,6 +187,7 @@ impl<'a> From<&'a Change> for ExplainedChange<'a> {
             chain: c.chain.describe(),
             steps: &c.chain,
             confidence: c.confidence,
+            evidence: &c.evidence,
         }
     }
 }

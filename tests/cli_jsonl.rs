@@ -94,7 +94,7 @@ fn field_names_the_field() {
 }
 
 #[test]
-fn explain_adds_the_chain_to_changed_records() {
+fn explain_adds_the_chain_and_evidence_to_changed_records() {
     let input = "{\"id\":7,\"text\":\"cafÃ©\"}\n{\"id\":8,\"text\":\"plain\"}\n";
     let run = jsonl(&["--explain"], input);
     let lines: Vec<&str> = run.stdout.lines().collect();
@@ -110,6 +110,12 @@ fn explain_adds_the_chain_to_changed_records() {
     assert_eq!(change["after"], "é");
     assert_eq!(change["span"], serde_json::json!([3, 7]));
     assert!(change["confidence"].as_f64().unwrap() > 0.0);
+    assert!(
+        change["evidence"]
+            .as_str()
+            .is_some_and(|e| e.contains("implausibility")),
+        "{change}"
+    );
     assert_eq!(lines[1], "{\"id\":8,\"text\":\"plain\"}");
 }
 

@@ -173,7 +173,7 @@ fn diff_applies_with_patch_and_gives_the_repaired_files() {
 }
 
 #[test]
-fn explain_gives_place_chain_and_confidence() {
+fn explain_gives_place_chain_confidence_and_evidence() {
     let dir = tree();
     let run = unbake(
         dir.path(),
@@ -192,6 +192,12 @@ fn explain_gives_place_chain_and_confidence() {
         run.stdout
     );
     assert!(confidence(lines[0]) > 0.5);
+    // Each change is followed by why the engine believes it.
+    assert!(
+        lines[1].starts_with("  evidence: UTF-8 read as windows-1252: implausibility "),
+        "{}",
+        run.stdout
+    );
     // The space after `Ã` was a no-break space; its column is in characters.
     let nbsp = lines
         .iter()

@@ -502,7 +502,8 @@ impl std::fmt::Display for FileError {
 }
 
 /// `--explain` lines for a chunk: `file:line:col: before → after (chain,
-/// confidence)`, then damage that was found but not repaired.
+/// confidence)`, each followed by its evidence on an indented line, then
+/// damage that was found but not repaired.
 fn explain(name: &str, chunk: &Chunk, out: &mut String) {
     use std::fmt::Write as _;
     for c in &chunk.changes {
@@ -517,6 +518,9 @@ fn explain(name: &str, chunk: &Chunk, out: &mut String) {
             change.chain.describe(),
             change.confidence
         );
+        if !change.evidence.is_empty() {
+            let _ = writeln!(out, "  evidence: {}", change.evidence);
+        }
     }
     for f in &chunk.foreign {
         let _ = writeln!(

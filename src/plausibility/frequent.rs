@@ -34,3 +34,11 @@ pub(super) const ARABIC_RARE: &str = "ءئؤإظغضذثصۀہھےںٹڈڑـ";
 
 /// Vowels of the alphabets whose words need them.
 pub(super) const VOWELS: &str = "аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄαεηιουωάέήίόύώϊϋΐΰΑΕΗΙΟΥΩΆΈΉΊΌΎΏ";
+
+/// Cyrillic letters that only Serbian and Macedonian use.
+pub(super) const SOUTH_SLAVIC: &str = "ђѓѕјљњћќџЂЃЅЈЉЊЋЌЏ";
+
+/// Cyrillic letters that Serbian and Macedonian lack. No orthography puts
+/// one of these in a word with one of [`SOUTH_SLAVIC`]: such a word is a
+/// codepage's neighbouring cells (`ЈЦЙЛ`), not a word.
+pub(super) const NOT_SOUTH_SLAVIC: &str = "йщъыьэюяёієїґўЙЩЪЫЬЭЮЯЁІЄЇҐЎ";

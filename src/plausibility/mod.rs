@@ -109,6 +109,10 @@ const RARE: u8 = 8;
 const VOWEL: u8 = 16;
 /// A Han character that JIS X 0208 has, so Japanese can use it.
 const IN_JIS: u8 = 32;
+/// Cyrillic letters of Serbian and Macedonian only, and letters those two
+/// lack: see [`frequent::NOT_SOUTH_SLAVIC`].
+const SOUTH_SLAVIC: u8 = 64;
+const NOT_SOUTH_SLAVIC: u8 = 128;
 
 /// Class and flags of every BMP character, and the pair costs of every
 /// two classes with their case.
@@ -154,6 +158,8 @@ fn build_table() -> Table {
         (frequent::GREEK_RARE, RARE),
         (frequent::ARABIC_RARE, RARE),
         (frequent::VOWELS, VOWEL),
+        (frequent::SOUTH_SLAVIC, SOUTH_SLAVIC),
+        (frequent::NOT_SOUTH_SLAVIC, NOT_SOUTH_SLAVIC),
     ] {
         for c in set.chars().filter(|c| (*c as u32) < 0x10000) {
             flags[c as usize] |= flag;
@@ -611,6 +617,9 @@ struct Scorer {
     /// Letters and vowels of the current word, in alphabets that need vowels.
     word_letters: u32,
     word_vowels: u32,
+    /// The [`SOUTH_SLAVIC`] and [`NOT_SOUTH_SLAVIC`] flags of the current
+    /// word's letters.
+    word_orthography: u8,
     /// Accented Latin letters in a row.
     accented_run: u32,
     prev_flags_lack_jis: bool,
@@ -698,6 +707,13 @@ impl Scorer {
             if matches!(class, Cyrillic | Greek) {
                 self.word_letters += 1;
                 self.word_vowels += u32::from(flags & VOWEL != 0);
+                let both = SOUTH_SLAVIC | NOT_SOUTH_SLAVIC;
+                if self.word_orthography != both {
+                    self.word_orthography |= flags & both;
+                    if self.word_orthography == both {
+                        self.total += 2.0;
+                    }
+                }
             }
         }
         // Runs of accented letters: legacy text read as Western (`Ïðèâåò`
@@ -724,6 +740,7 @@ impl Scorer {
         self.symbol_in_word = false;
         self.word_letters = 0;
         self.word_vowels = 0;
+        self.word_orthography = 0;
     }
 
     fn finish(mut self) -> f32 {

@@ -170,6 +170,12 @@ fn build_table() -> Table {
     for f in &mut flags[0x3200..=0x33FF] {
         *f |= RARE;
     }
+    // So are the supplemental arrows and mathematical operators
+    // (`⤝`, `⦂`, `⨀`), where UTF-8's `â¤`, `â¦` and `â¨` lead when a
+    // misread is undone through the wrong codepage.
+    for f in &mut flags[0x2900..=0x2AFF] {
+        *f |= RARE;
+    }
     for lead in 0xB0..=0xF4u8 {
         for trail in 0xA1..=0xFEu8 {
             if let Some(c) = Codec::EucJp

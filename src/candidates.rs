@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use crate::chains::{Step, LOST_MARKERS};
 use crate::codecs::{Codec, CodecSet};
-use crate::plausibility::cost_in_context;
+use crate::plausibility::{self, cost_in_context};
 
 /// What the misread bytes really were, for the two granularities of span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -196,10 +196,7 @@ pub(crate) fn options(
         }
         decoded
     };
-    let before = line[..range.start]
-        .chars()
-        .next_back()
-        .filter(char::is_ascii);
+    let before = plausibility::char_before(line, range.start).filter(char::is_ascii);
     let after = line[range.end..].chars().next().filter(char::is_ascii);
     let original_cost = cost_in_context(before, span, after);
     let own = |text: String, steps: Vec<Step>, replaced: std::ops::Range<usize>| {
@@ -209,10 +206,7 @@ pub(crate) fn options(
         let (before, after, original_cost) = if replaced == range {
             (before, after, original_cost)
         } else {
-            let before = line[..replaced.start]
-                .chars()
-                .next_back()
-                .filter(char::is_ascii);
+            let before = plausibility::char_before(line, replaced.start).filter(char::is_ascii);
             let after = line[replaced.end..].chars().next().filter(char::is_ascii);
             (
                 before,

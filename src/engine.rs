@@ -764,7 +764,7 @@ impl Memo {
         let key = (
             granularity,
             line[range.clone()].to_string(),
-            line[..range.start].chars().next_back().map(neighbour_kind),
+            plausibility::char_before(line, range.start).map(neighbour_kind),
             next.map(neighbour_kind),
             after
                 .next()
@@ -806,7 +806,7 @@ fn atom(
         || (line[range.end..].starts_with(' ')
             && span.chars().next_back().is_some_and(may_lead_utf8));
     let innocent = plausibility::cost_in_context(
-        line[..range.start].chars().next_back(),
+        plausibility::char_before(line, range.start),
         span,
         line[range.end..].chars().next(),
     ) == 0.0;
@@ -858,7 +858,7 @@ fn join(line: &str, atom: &Atom, misread: &Step, max_layers: usize) -> Option<Fo
     let text = misread
         .apply(span)
         .filter(|t| t != span && !t.contains('\u{FFFD}'))?;
-    let before = line[..atom.range.start].chars().next_back();
+    let before = plausibility::char_before(line, atom.range.start);
     let after = line[atom.range.end..].chars().next();
     let found = Found {
         cost: plausibility::cost_in_context(before, &text, after),

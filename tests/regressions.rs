@@ -34,3 +34,32 @@ fn replacement_character_read_as_western_is_left_alone() {
     let text = "The decoder printed ï¿½ where the byte was broken.";
     assert_eq!(repaired(text), text);
 }
+
+/// Localised man pages (Debian's Serbian, Russian and Ukrainian ones) once
+/// had whole lines "repaired" into Latin-1 (`параметры` → `ïàðàìåòðû`):
+/// a troff escape (`\fB`, `\*(Aq`) or a C escape (`\n`) glued to a word
+/// looked like two alphabets in one word. Escapes are markup, and ASCII
+/// punctuation legitimately joins words of two alphabets.
+#[test]
+fn escapes_and_punctuation_glued_to_cyrillic_are_not_damage() {
+    for text in [
+        "hello\\nмир",
+        "msg = \"Ошибка:\\nфайл не найден\"",
+        "\\fBудп\\fR и \\fIтцп\\fR",
+        "\\fBmanpath\\fPа.  Да укључите хијерархије",
+        "змінює повне ім\\*(Aqя користувача",
+        "зі списку \\fIсписок_pid\\fP. Таким чином,",
+        "файл.txt и Windows-совместимый",
+    ] {
+        assert_eq!(repaired(text), text);
+    }
+}
+
+/// An acute accent typed for an apostrophe (`don´t`, Turkish `login´e`) is
+/// not `ï` read through IBM850.
+#[test]
+fn acute_accent_as_apostrophe_is_kept() {
+    for text in ["don´t and it´s", "\\fBlogin\\fR´e bildirmek"] {
+        assert_eq!(repaired(text), text);
+    }
+}

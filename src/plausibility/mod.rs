@@ -576,6 +576,21 @@ pub(crate) fn cost_in_context(before: Option<char>, text: &str, after: Option<ch
     score(before, text, after, true)
 }
 
+/// The character before `at` as context for scoring what follows it: the
+/// end of an escape (`\fP`, `\n`) counts as the word break it is, as inside
+/// a scored text.
+pub(crate) fn char_before(line: &str, at: usize) -> Option<char> {
+    let c = line[..at].chars().next_back()?;
+    let escape = c.is_ascii_graphic()
+        && line.as_bytes()[..at]
+            .iter()
+            .rev()
+            .take(16)
+            .take_while(|b| b.is_ascii_graphic())
+            .any(|&b| b == b'\\');
+    Some(if escape { ' ' } else { c })
+}
+
 /// [`cost_in_context`] without the ranking costs: only evidence of damage.
 pub(crate) fn structural_cost_in_context(
     before: Option<char>,
@@ -632,6 +647,8 @@ struct Scorer {
     prev_char: char,
     /// A symbol has followed the last letter of the current word.
     symbol_in_word: bool,
+    /// Inside an escape: a backslash and the ASCII letters after it.
+    escape: bool,
 }
 
 impl Scorer {
@@ -660,6 +677,14 @@ impl Scorer {
                 self.total += 1.5;
             }
         }
+        // A backslash starts an escape (`\n`, troff's `\fB` and `\*(Aq`)
+        // and ends the word: the escape is markup, and a word glued to it
+        // (`\nмир`) mixes no alphabets.
+        let escaped = self.escape && c.is_ascii_graphic();
+        self.escape = c == '\\' || escaped;
+        if c == '\\' {
+            self.end_word();
+        }
         if class == AsciiLetter && self.word_script == 1 && !self.symbol_in_word {
             // The common case inside Latin words: nothing below applies.
             self.accented_run = 0;
@@ -675,7 +700,12 @@ impl Scorer {
                 self.total += 2.0;
             }
             self.symbol_in_word = false;
-        } else if matches!(class, SymOpen | Symbol) && c != '·' {
+        } else if matches!(class, SymOpen | Symbol)
+            && c != '·'
+            // An acute accent between ASCII letters is typed for an
+            // apostrophe (`don´t`, Turkish `login´e`).
+            && !(c == '´' && self.prev.is_some_and(|(p, _)| p == AsciiLetter))
+        {
             self.symbol_in_word = self.word_script != 0;
         }
         // `Ã` and `Â` are the lead bytes of every Latin-1 character in
@@ -705,7 +735,12 @@ impl Scorer {
         let s = script(class);
         if class == Space {
             self.end_word();
-        } else if s != 0 {
+        } else if class == AsciiPunct {
+            // ASCII punctuation joins words of two alphabets in real text
+            // (`файл.txt`, `список_pid`, `Windows-совместимый`) and is never
+            // part of a misread letter.
+            self.word_script = 0;
+        } else if s != 0 && !escaped {
             if self.word_script != 0 && self.word_script != s {
                 self.total += 2.0;
             }

@@ -33,6 +33,7 @@
 //! conversions only a machine makes, never the mere use of traditional
 //! characters.
 
+mod ngrams;
 pub(crate) mod readings;
 pub(crate) mod split;
 pub(crate) mod traditional;
@@ -60,7 +61,7 @@ pub fn repair(text: &str, options: &Options) -> (Vec<Change>, Vec<Finding>) {
         return (changes, findings);
     }
     if memchr::memchr2(b'(', b'?', text.as_bytes()).is_some() {
-        if let Some(insertions) = find_insertions(text) {
+        if let Some(insertions) = find_insertions(text, None) {
             changes = insertions.changes(text);
             findings.push(Finding {
                 span: 0..text.len(),
@@ -159,7 +160,30 @@ struct Insertions {
     undetermined: Vec<Finding>,
 }
 
-fn find_insertions(text: &str) -> Option<Insertions> {
+/// Each split site's candidates, as [`find_insertions`] meets them: the
+/// evidence for each, and the text it was read in (the restored characters
+/// with [`WINDOW`] characters of context on each side).
+type Trace = Vec<Vec<(Evidence, String)>>;
+
+/// For fitting [`Evidence::score`] (`examples/fit_evidence.rs`): each split
+/// site of `text` with its candidates' features, in the order of
+/// [`EVIDENCE_FEATURES`], and the window of text each was read in, by which
+/// the fitter tells the true candidate.
+#[doc(hidden)]
+pub fn split_site_evidence(text: &str) -> Vec<Vec<(Vec<f32>, String)>> {
+    let mut trace = Vec::new();
+    find_insertions(text, Some(&mut trace));
+    trace
+        .into_iter()
+        .map(|site| {
+            site.into_iter()
+                .map(|(evidence, window)| (evidence.features().to_vec(), window))
+                .collect()
+        })
+        .collect()
+}
+
+fn find_insertions(text: &str, mut trace: Option<&mut Trace>) -> Option<Insertions> {
     // Readings open with a bracket right after their character, so only the
     // brackets are visited, not every character of the text.
     let mut readings = Vec::new();
@@ -201,7 +225,7 @@ fn find_insertions(text: &str) -> Option<Insertions> {
         }
         let context =
             context.get_or_insert_with(|| Context::new(text, listed.keys().map(|k| k.0).collect()));
-        match choose(text, question, &listed, context) {
+        match choose(text, question, &listed, context, trace.as_deref_mut()) {
             Ok(site) => {
                 from = site.span.end;
                 splits.push(site);
@@ -762,7 +786,35 @@ struct Evidence {
     echoes: f32,
     /// Clauses that end on a preposition, conjunction, adverb or particle.
     function_end: f32,
+    /// The log probability of the window's characters, each after the two
+    /// before it, as news text strings them (`ngrams.rs`).
+    chars: f32,
 }
+
+/// The names of [`Evidence::features`], for the fitter.
+#[doc(hidden)]
+pub const EVIDENCE_FEATURES: [&str; FEATURES] = [
+    "words",
+    "marks",
+    "document_pairs",
+    "document_triples",
+    "bad_marks",
+    "steps",
+    "listed",
+    "unseen_on_list",
+    "other_script",
+    "other_script_nearby",
+    "odd_marks",
+    "paired",
+    "unpaired",
+    "final_line_feed",
+    "han_seen",
+    "echoes",
+    "function_end",
+    "chars",
+];
+
+const FEATURES: usize = 18;
 
 impl Evidence {
     /// A log-linear score. The weights were fitted by maximum likelihood:
@@ -773,25 +825,43 @@ impl Evidence {
     /// score behaves like a log probability, and a margin between two
     /// choices like a log odds.
     fn score(&self) -> f32 {
-        1.05 * self.words
-            + 0.49 * self.marks
-            + 0.85 * self.document_pairs
-            + 2.85 * self.document_triples
-            - 5.52 * self.bad_marks
-            + 0.52 * self.steps
-            + 2.61 * self.listed
-            - 5.39 * self.unseen_on_list
-            - 5.62 * self.other_script
-            - 2.80 * self.other_script_nearby
-            - 5.52 * self.odd_marks
-            + 4.00 * self.paired
-            - 2.70 * self.unpaired
-            + 8.14 * self.final_line_feed
-            + 0.36 * self.han_seen
-            + 2.37 * self.echoes
-            - 1.90 * self.function_end
+        self.features()
+            .iter()
+            .zip(WEIGHTS)
+            .map(|(feature, weight)| feature * weight)
+            .sum()
+    }
+
+    fn features(&self) -> [f32; FEATURES] {
+        [
+            self.words,
+            self.marks,
+            self.document_pairs,
+            self.document_triples,
+            self.bad_marks,
+            self.steps,
+            self.listed,
+            self.unseen_on_list,
+            self.other_script,
+            self.other_script_nearby,
+            self.odd_marks,
+            self.paired,
+            self.unpaired,
+            self.final_line_feed,
+            self.han_seen,
+            self.echoes,
+            self.function_end,
+            self.chars,
+        ]
     }
 }
+
+/// The weights of [`Evidence::features`], as `examples/fit_evidence.rs`
+/// fitted them.
+const WEIGHTS: [f32; FEATURES] = [
+    0.55, 0.06, 0.74, 3.83, -3.74, 0.47, 3.17, -4.24, -4.30, -2.36, -1.96, 5.15, -0.79, 5.51, 0.58,
+    3.16, -1.35, 0.51,
+];
 
 /// How many characters of context on each side a choice is read with.
 const WINDOW: usize = 4;
@@ -815,6 +885,7 @@ fn choose(
     question: usize,
     listed: &BTreeMap<(char, &str), usize>,
     context: &Context,
+    trace: Option<&mut Trace>,
 ) -> Result<SplitSite, (String, usize)> {
     // A line feed is always a candidate: the one that ended the text may be
     // the very byte that was lost. So is a bracket or space, which a short
@@ -828,7 +899,7 @@ fn choose(
     let mut found = split::candidates(text, question, &separators);
     found.retain(|(_, site)| context.fits_the_list(text, site));
     let (traditional, decisive) = context.traditional_at(text, question);
-    let evidence = |site: &split::Rebuilt| -> Evidence {
+    let evidence = |site: &split::Rebuilt| -> (Evidence, String) {
         let mut f = Evidence::default();
         // A text's last byte is a line feed.
         if site.end == text.len() && site.text.ends_with('\n') {
@@ -899,12 +970,20 @@ fn choose(
             }
         }
         context.fluency(&window, &mut f);
-        f
+        let window: String = window.into_iter().collect();
+        f.chars = ngrams::logp(&window);
+        (f, window)
     };
-    let mut scored: Vec<(f32, Vec<u8>, split::Rebuilt)> = found
-        .into_iter()
-        .map(|(lost, site)| (evidence(&site).score(), lost, site))
-        .collect();
+    let mut scored: Vec<(f32, Vec<u8>, split::Rebuilt)> = Vec::new();
+    let mut candidates = Vec::new();
+    for (lost, rebuilt) in found {
+        let (evidence, window) = evidence(&rebuilt);
+        scored.push((evidence.score(), lost, rebuilt));
+        candidates.push((evidence, window));
+    }
+    if let Some(trace) = trace {
+        trace.push(candidates);
+    }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let site_text = &text[question
         ..text[question..]

@@ -212,35 +212,23 @@ fn find_insertions(text: &str, mut trace: Option<&mut Trace>) -> Option<Insertio
             m
         });
 
-    let mut splits: Vec<SplitSite> = Vec::new();
-    let mut undetermined = Vec::new();
-    let mut unrepaired = Vec::new();
     let mut context = None;
-    let mut from = 0;
-    while let Some(offset) = text[from..].find('?') {
-        let question = from + offset;
-        from = question + 1;
-        if !split::is_site(text, question) {
-            continue;
-        }
-        let context =
-            context.get_or_insert_with(|| Context::new(text, listed.keys().map(|k| k.0).collect()));
-        match choose(text, question, &listed, context, trace.as_deref_mut()) {
-            Ok(site) => {
-                from = site.span.end;
-                splits.push(site);
-            }
-            Err((detail, end)) => {
-                from = end;
-                unrepaired.push(question..end);
-                undetermined.push(Finding {
-                    span: question..question + 1,
-                    family: Family::SplitCharacters,
-                    detail,
-                });
-            }
-        }
+    let mut walk = Walk::default();
+    walk.run(text, &listed, &mut context, trace.as_deref_mut());
+    let shared = walk.shared_straddlers(&listed);
+    if !shared.is_empty() {
+        walk = Walk {
+            shared,
+            ..Walk::default()
+        };
+        walk.run(text, &listed, &mut context, None);
     }
+    let Walk {
+        splits,
+        undetermined,
+        unrepaired,
+        ..
+    } = walk;
 
     let distinct = listed
         .keys()
@@ -262,6 +250,112 @@ fn find_insertions(text: &str, mut trace: Option<&mut Trace>) -> Option<Insertio
         splits,
         undetermined,
     })
+}
+
+/// Split sites that must share their straddling character: those after
+/// characters with the same trail byte, whose readings are the same. The
+/// straddler is that trail byte and the lost byte, and the inserter's list
+/// holds one character with that lead byte and reading, so the lost byte is
+/// the same at all of them. A document repeats its words (防控, 部署), and
+/// every occurrence of a split pair is split: what one site leaves open,
+/// the others may settle.
+type GroupKey = (u8, String);
+
+/// One pass over the split sites of a text.
+#[derive(Default)]
+struct Walk {
+    splits: Vec<SplitSite>,
+    undetermined: Vec<Finding>,
+    unrepaired: Vec<Range<usize>>,
+    /// For each group of sites, each site's straddlers with the best score
+    /// of a choice that has it.
+    groups: HashMap<GroupKey, Vec<Vec<(char, f32)>>>,
+    /// The straddler decided for a group of several sites, or `None` where
+    /// the group's sites together do not decide it.
+    shared: HashMap<GroupKey, Option<char>>,
+}
+
+impl Walk {
+    fn run(
+        &mut self,
+        text: &str,
+        listed: &BTreeMap<(char, &str), usize>,
+        context: &mut Option<Context>,
+        mut trace: Option<&mut Trace>,
+    ) {
+        let mut from = 0;
+        while let Some(offset) = text[from..].find('?') {
+            let question = from + offset;
+            from = question + 1;
+            if !split::is_site(text, question) {
+                continue;
+            }
+            let context = context
+                .get_or_insert_with(|| Context::new(text, listed.keys().map(|k| k.0).collect()));
+            match choose(text, question, listed, context, self, trace.as_deref_mut()) {
+                Ok(site) => {
+                    from = site.span.end;
+                    self.splits.push(site);
+                }
+                Err((detail, end)) => {
+                    from = end;
+                    self.unrepaired.push(question..end);
+                    self.undetermined.push(Finding {
+                        span: question..question + 1,
+                        family: Family::SplitCharacters,
+                        detail,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The straddler of each group of several sites: the one whose best
+    /// choices score highest summed over the sites (each site being
+    /// evidence of its own, their log odds add), if it beats the next by
+    /// [`MARGIN`]. A straddler some site rules out is out for all.
+    fn shared_straddlers(
+        &self,
+        listed: &BTreeMap<(char, &str), usize>,
+    ) -> HashMap<GroupKey, Option<char>> {
+        let mut shared = HashMap::new();
+        for (key, sites) in self.groups.iter().filter(|(_, sites)| sites.len() > 1) {
+            // Two candidates the document shows on the list (不 and 部 are
+            // both `bu` and share their lead byte): the sites need not share
+            // a straddler.
+            let mut seen: Vec<char> = sites
+                .iter()
+                .flatten()
+                .map(|s| s.0)
+                .filter(|&c| listed.contains_key(&(c, key.1.as_str())))
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            if seen.len() > 1 {
+                continue;
+            }
+            let mut totals: Vec<(char, f32)> = sites[0]
+                .iter()
+                .filter_map(|&(c, _)| {
+                    let total: Option<f32> = sites
+                        .iter()
+                        .map(|site| site.iter().find(|s| s.0 == c).map(|s| s.1))
+                        .sum();
+                    total.map(|t| (c, t))
+                })
+                .collect();
+            totals.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let choice = match totals.as_slice() {
+                // Sites that share no straddler: the list holds more than
+                // one such character after all, and each site stands alone.
+                [] => continue,
+                [(c, _)] => Some(*c),
+                [(c, best), (_, second), ..] => (best - second >= MARGIN).then_some(*c),
+            };
+            shared.insert(key.clone(), choice);
+        }
+        shared
+    }
 }
 
 /// What the rest of the document says about plausible characters: which
@@ -514,9 +608,15 @@ impl Context {
                 f.bad_marks += 1.0;
             }
         }
-        for w in window.windows(3) {
+        for (w, news) in window.windows(3).zip(ngrams::logps(window)) {
             let n = self.trigrams.get(&(w[0], w[1], w[2])).copied().unwrap_or(0);
             f.document_triples += (1.0 + n as f32).ln();
+            f.chars += news;
+            // The news model adapted to the document: its own counts, with
+            // the news model as the prior of each context's distribution.
+            let context = self.bigrams.get(&(w[0], w[1])).copied().unwrap_or(0);
+            f.document_chars +=
+                ((n as f32 + ADAPTATION * news.exp()) / (context as f32 + ADAPTATION)).ln();
         }
         for (k, w) in window.windows(2).enumerate() {
             if is_han(w[0]) && matches!(w[1], ',' | '，' | '。' | '、' | ';' | '；' | '\n') {
@@ -698,6 +798,23 @@ fn marks(text: &str) -> impl Iterator<Item = char> + '_ {
     })
 }
 
+/// Whether a line leaves a quote or bracket it opens unclosed.
+fn leaves_open(line: impl Iterator<Item = char>) -> bool {
+    let mut depth = [0i32; 9];
+    for c in line {
+        if let Some(k) = OPENING.chars().position(|m| m == c) {
+            depth[k] += 1;
+        } else if let Some(k) = CLOSING.chars().position(|m| m == c) {
+            depth[k] = (depth[k] - 1).max(0);
+        }
+    }
+    depth.iter().any(|&d| d > 0)
+}
+
+/// How many characters on each side are searched for the restored
+/// characters of a parallel phrase.
+const PARALLEL: usize = 12;
+
 /// Up to `n` characters of text before `at`, nearest last, skipping the
 /// inserter's readings and stopping at another split site.
 fn text_before(text: &str, mut at: usize, n: usize) -> Vec<char> {
@@ -787,8 +904,14 @@ struct Evidence {
     /// Clauses that end on a preposition, conjunction, adverb or particle.
     function_end: f32,
     /// The log probability of the window's characters, each after the two
-    /// before it, as news text strings them (`ngrams.rs`).
+    /// before it, as news text strings them (`ngrams.rs`), and as the
+    /// document itself does, with news text for what it has not shown.
     chars: f32,
+    document_chars: f32,
+    /// Restored Han characters that the text around repeats.
+    echoed_chars: f32,
+    /// Whether the choice ends a line that leaves a quote or bracket open.
+    left_open: f32,
 }
 
 /// The names of [`Evidence::features`], for the fitter.
@@ -812,9 +935,17 @@ pub const EVIDENCE_FEATURES: [&str; FEATURES] = [
     "echoes",
     "function_end",
     "chars",
+    "document_chars",
+    "echoed_chars",
+    "left_open",
 ];
 
-const FEATURES: usize = 18;
+const FEATURES: usize = 21;
+
+/// How many characters of news text the news model counts for next to the
+/// document's own, in each context: a document repeats its phrases (政治巡察
+/// twice, 應急處置), and a few occurrences should outweigh the news.
+const ADAPTATION: f32 = 3.0;
 
 impl Evidence {
     /// A log-linear score. The weights were fitted by maximum likelihood:
@@ -852,6 +983,9 @@ impl Evidence {
             self.echoes,
             self.function_end,
             self.chars,
+            self.document_chars,
+            self.echoed_chars,
+            self.left_open,
         ]
     }
 }
@@ -859,8 +993,8 @@ impl Evidence {
 /// The weights of [`Evidence::features`], as `examples/fit_evidence.rs`
 /// fitted them.
 const WEIGHTS: [f32; FEATURES] = [
-    0.55, 0.06, 0.74, 3.83, -3.74, 0.47, 3.17, -4.24, -4.30, -2.36, -1.96, 5.15, -0.79, 5.51, 0.58,
-    3.16, -1.35, 0.51,
+    0.55, 0.03, 0.99, 1.46, -3.86, 0.46, 3.19, -4.25, -4.38, -2.40, -2.18, 4.22, -1.00, 5.44, 0.40,
+    3.31, -1.29, -0.04, 0.56, 1.44, -3.95,
 ];
 
 /// How many characters of context on each side a choice is read with.
@@ -885,6 +1019,7 @@ fn choose(
     question: usize,
     listed: &BTreeMap<(char, &str), usize>,
     context: &Context,
+    walk: &mut Walk,
     trace: Option<&mut Trace>,
 ) -> Result<SplitSite, (String, usize)> {
     // A line feed is always a candidate: the one that ended the text may be
@@ -969,10 +1104,24 @@ fn choose(
                 f.echoes += 1.0;
             }
         }
+        // Parallel phrases also repeat single characters in the same
+        // place (複雜性、艱鉅性、反覆性; 領悟力、執行力), further apart.
+        let mut around = text_before(text, site.before_at, PARALLEL);
+        around.extend(text_after(text, after, PARALLEL));
+        f.echoed_chars = site
+            .text
+            .chars()
+            .filter(|&c| is_han(c) && around.contains(&c))
+            .count() as f32;
+        // A line a choice ends must not leave a quote or bracket open
+        // (壓實“四方責任”, not 壓實“四方責任。).
+        if let Some(k) = site.text.find('\n') {
+            let line_start = text[..site.before_at].rfind('\n').map_or(0, |p| p + 1);
+            let line = marks(&text[line_start..site.before_at]).chain(site.text[..k].chars());
+            f.left_open = f32::from(u8::from(leaves_open(line)));
+        }
         context.fluency(&window, &mut f);
-        let window: String = window.into_iter().collect();
-        f.chars = ngrams::logp(&window);
-        (f, window)
+        (f, window.into_iter().collect())
     };
     let mut scored: Vec<(f32, Vec<u8>, split::Rebuilt)> = Vec::new();
     let mut candidates = Vec::new();
@@ -989,6 +1138,36 @@ fn choose(
         ..text[question..]
             .find(')')
             .map_or(text.len(), |e| question + e + 1)];
+    // The sites inside the damaged run are part of this one.
+    let end = scored.iter().map(|s| s.2.end).max().unwrap_or(question + 1);
+    let key = scored
+        .first()
+        .and_then(|s| Some((split::pair_of(s.2.before)?[1], s.2.straddler.1.clone())));
+    if let Some(key) = key {
+        let mut straddlers: Vec<(char, f32)> = Vec::new();
+        for (score, _, site) in &scored {
+            if !straddlers.iter().any(|s| s.0 == site.straddler.0) {
+                straddlers.push((site.straddler.0, *score));
+            }
+        }
+        match walk.shared.get(&key) {
+            Some(Some(c)) => scored.retain(|s| s.2.straddler.0 == *c),
+            Some(None) => {
+                let options: Vec<String> = straddlers.iter().map(|s| s.0.to_string()).collect();
+                return Err((
+                    format!(
+                        "a character split by the reading inserter at `{site_text}`; \
+                         the lost byte cannot be determined: the straddling character, \
+                         which other sites share, may be {}",
+                        options.join(", ")
+                    ),
+                    end,
+                ));
+            }
+            None => {}
+        }
+        walk.groups.entry(key).or_default().push(straddlers);
+    }
     let Some((best, lost, rebuilt)) = scored.first().cloned() else {
         return Err((
             format!(
@@ -1005,8 +1184,6 @@ fn choose(
                 .take_while(|s| best - s.0 < MARGIN)
                 .map(|s| format!("{} ({:02X})", s.2.text, s.1[0]))
                 .collect();
-            // The sites inside the damaged run are part of this one.
-            let end = scored.iter().map(|s| s.2.end).max().unwrap_or(question + 1);
             return Err((
                 format!(
                     "a character split by the reading inserter at `{site_text}`; \

@@ -149,13 +149,24 @@ fn normalise(text: &str) -> Vec<char> {
         .collect()
 }
 
-/// The natural log of the probability of `text` after its first two
-/// characters, which only give the context: the text's characters as news
-/// text strings them, in either script and either width of punctuation.
-pub(crate) fn logp(text: &str) -> f32 {
+/// The natural log of the probability of each character of `window` after
+/// the two before it, from the third on: the characters as news text
+/// strings them, in either script and either width of punctuation.
+pub(crate) fn logps(window: &[char]) -> Vec<f32> {
     let layout = Layout::read();
-    let ids: Vec<Option<usize>> = normalise(text).into_iter().map(|c| layout.id(c)).collect();
-    ids.windows(3).map(|w| layout.logp(w[0], w[1], w[2])).sum()
+    let mut keys = normalise(&window.iter().collect::<String>());
+    if keys.len() != window.len() {
+        // A phrase converted to another length: character by character,
+        // the positions stay those of the window.
+        keys = window
+            .iter()
+            .flat_map(|c| normalise(&c.to_string()).into_iter().take(1))
+            .collect();
+    }
+    let ids: Vec<Option<usize>> = keys.into_iter().map(|c| layout.id(c)).collect();
+    ids.windows(3)
+        .map(|w| layout.logp(w[0], w[1], w[2]))
+        .collect()
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use generator::{generate, Generated};
 use unbake::chinese::{split_site_evidence, EVIDENCE_FEATURES};
 use unbake::{apply_changes, Options};
 
-const FIT_SEEDS: [u64; 2] = [1, 2];
+const FIT_SEEDS: [u64; 4] = [1, 2, 6, 7];
 const CHECK_SEEDS: [u64; 2] = [3, 4];
 const CASES: usize = 1000;
 const RIDGE: f64 = 0.1;
@@ -69,21 +69,32 @@ fn scores(site: &Site, w: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// Maximum likelihood weights, by Newton's method on the negative log
-/// likelihood plus the ridge.
+/// The negative log likelihood of the true candidates plus the ridge.
+fn loss(sites: &[Site], w: &[f64]) -> f64 {
+    let mut loss: f64 = w.iter().map(|w| RIDGE * w * w / 2.0).sum();
+    for site in sites {
+        let s = scores(site, w);
+        let top = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        loss += top + s.iter().map(|s| (s - top).exp()).sum::<f64>().ln() - s[site.truth];
+    }
+    loss
+}
+
+/// Maximum likelihood weights, by Newton's method on [`loss`], each step
+/// halved until it lowers the loss (the loss is convex, but a full step
+/// from far away can overshoot).
 fn fit(sites: &[Site]) -> Vec<f64> {
     let n = EVIDENCE_FEATURES.len();
     let mut w = vec![0.0; n];
-    for round in 0..50 {
+    let mut current = loss(sites, &w);
+    for round in 0..100 {
         let mut grad: Vec<f64> = w.iter().map(|w| RIDGE * w).collect();
         let mut hess = vec![vec![0.0; n]; n];
-        let mut loss: f64 = w.iter().map(|w| RIDGE * w * w / 2.0).sum();
         for site in sites {
             let s = scores(site, &w);
             let top = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let z: f64 = s.iter().map(|s| (s - top).exp()).sum();
             let p: Vec<f64> = s.iter().map(|s| (s - top).exp() / z).collect();
-            loss += top + z.ln() - s[site.truth];
             let mean: Vec<f64> = (0..n)
                 .map(|i| site.candidates.iter().zip(&p).map(|(f, p)| p * f[i]).sum())
                 .collect();
@@ -101,12 +112,20 @@ fn fit(sites: &[Site]) -> Vec<f64> {
         for (i, row) in hess.iter_mut().enumerate() {
             row[i] += RIDGE;
         }
-        let step = solve(hess, grad);
-        let size = step.iter().map(|s| s * s).sum::<f64>().sqrt();
-        for (w, s) in w.iter_mut().zip(&step) {
-            *w -= s;
+        let mut step = solve(hess, grad);
+        let mut next: Vec<f64>;
+        loop {
+            next = w.iter().zip(&step).map(|(w, s)| w - s).collect();
+            let after = loss(sites, &next);
+            if after <= current || step.iter().all(|s| s.abs() < 1e-9) {
+                current = after;
+                break;
+            }
+            step.iter_mut().for_each(|s| *s /= 2.0);
         }
-        eprintln!("round {round}: loss {loss:.2}, step {size:.5}");
+        let size = step.iter().map(|s| s * s).sum::<f64>().sqrt();
+        w = next;
+        eprintln!("round {round}: loss {current:.2}, step {size:.5}");
         if size < 1e-6 {
             break;
         }

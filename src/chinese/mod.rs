@@ -507,13 +507,17 @@ impl Context {
         })
     }
 
-    /// Whether the text just before `at` is traditional, and whether
-    /// decisively so (none of the other script there). A document may mix
-    /// scripts sentence by sentence (004 does), so the neighbours decide,
-    /// and the document only when they do not.
-    fn traditional_at(&self, text: &str, at: usize) -> (bool, bool) {
+    /// Whether the text around a damaged run (before `at`, after `end`)
+    /// is traditional, and whether decisively so (none of the other script
+    /// on either side). A document may mix scripts sentence by sentence
+    /// (004 does), so the neighbours decide, and the document only when
+    /// they do not; a run where one script gives way to the other is
+    /// decisive for neither.
+    fn traditional_at(&self, text: &str, at: usize, end: usize) -> (bool, bool) {
         let (mut t, mut s) = (0, 0);
-        for c in text[..at].chars().rev().filter(|&c| is_han(c)).take(12) {
+        let before = text[..at].chars().rev().filter(|&c| is_han(c)).take(12);
+        let after = text[end..].chars().filter(|&c| is_han(c)).take(12);
+        for c in before.chain(after) {
             match traditional::script(c) {
                 (true, _) => t += 1,
                 (_, true) => s += 1,
@@ -993,8 +997,8 @@ impl Evidence {
 /// The weights of [`Evidence::features`], as `examples/fit_evidence.rs`
 /// fitted them.
 const WEIGHTS: [f32; FEATURES] = [
-    0.55, 0.03, 0.99, 1.46, -3.86, 0.46, 3.19, -4.25, -4.38, -2.40, -2.18, 4.22, -1.00, 5.44, 0.40,
-    3.31, -1.29, -0.04, 0.56, 1.44, -3.95,
+    0.45, 0.39, 0.65, 1.73, -4.48, 0.27, 4.48, -5.26, -5.63, -1.17, -1.45, 5.12, -0.42, 6.11, 0.43,
+    2.94, -1.14, 0.02, 0.51, 0.89, -1.86,
 ];
 
 /// How many characters of context on each side a choice is read with.
@@ -1033,7 +1037,6 @@ fn choose(
     }
     let mut found = split::candidates(text, question, &separators);
     found.retain(|(_, site)| context.fits_the_list(text, site));
-    let (traditional, decisive) = context.traditional_at(text, question);
     let evidence = |site: &split::Rebuilt| -> (Evidence, String) {
         let mut f = Evidence::default();
         // A text's last byte is a line feed.
@@ -1062,6 +1065,7 @@ fn choose(
         let after = site.end + readings_after(last, &text[site.end..]).1;
         for c in site.text.chars() {
             let (is_traditional, is_simplified) = traditional::script(c);
+            let (traditional, decisive) = context.traditional_at(text, question, after);
             if (traditional && is_simplified) || (!traditional && is_traditional) {
                 // A converter leaves no simplified character in the
                 // sentences it converts, and writers of simplified text do

@@ -1,5 +1,6 @@
 //! Fits the weights of the split-site evidence (`Evidence::score` in
-//! `src/chinese/mod.rs`) and measures them.
+//! `src/chinese/mod.rs`) and measures them. The fit prints the weights as
+//! `WEIGHTS` wants them.
 //!
 //! Every split site of a generated case offers its candidates, each with
 //! its features; the true one is the candidate whose window of text the
@@ -14,8 +15,8 @@
 //! seeds other than the test's:
 //!
 //! ```text
-//! cargo run --release --example fit_evidence             # fit on seeds 1, 2; check on 3, 4
-//! cargo run --release --example fit_evidence -- eval 3 4 # whole cases, weights as compiled
+//! cargo run --release --example fit_evidence               # fit on 1, 2, 6, 7; check on 3, 4
+//! cargo run --release --example fit_evidence -- eval 3 4 5 # whole cases, weights as compiled
 //! ```
 
 #[path = "../tests/support/generator.rs"]
@@ -142,12 +143,14 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
             .expect("a row");
         a.swap(col, pivot);
         b.swap(col, pivot);
-        for row in col + 1..n {
-            let factor = a[row][col] / a[col][col];
-            for k in col..n {
-                a[row][k] -= factor * a[col][k];
+        let (upper, lower) = a.split_at_mut(col + 1);
+        let pivot_row = &upper[col];
+        for (row, target) in lower.iter_mut().enumerate() {
+            let factor = target[col] / pivot_row[col];
+            for (t, p) in target[col..].iter_mut().zip(&pivot_row[col..]) {
+                *t -= factor * p;
             }
-            b[row] -= factor * b[col];
+            b[col + 1 + row] -= factor * b[col];
         }
     }
     let mut x = vec![0.0; n];

@@ -17,10 +17,13 @@
 //! without a reading, the straddling bytes of two characters side by side)
 //! is not on the list. The choices left are scored with what the document
 //! itself says (the characters and pairs it uses, what follows what, its
-//! script, its parallel phrases) and with word frequencies and word
-//! classes from jieba's dictionary, weighed by a log-linear model fitted on
+//! script, its parallel phrases), with word frequencies and word classes
+//! from jieba's dictionary, and with how news text strings characters
+//! together (`ngrams.rs`), weighed by a log-linear model fitted on
 //! generated damage; a site whose best choice does not clearly beat the
-//! next is reported, not repaired.
+//! next is reported, not repaired. Sites after characters with the same
+//! trail byte and the same reading share their straddling character, so
+//! they are decided together, on their summed evidence.
 //!
 //! Readings are removed only where the bracket holds a reading of the
 //! character before it, and only when the whole text shows the inserter at
@@ -183,7 +186,7 @@ pub fn split_site_evidence(text: &str) -> Vec<Vec<(Vec<f32>, String)>> {
         .collect()
 }
 
-fn find_insertions(text: &str, mut trace: Option<&mut Trace>) -> Option<Insertions> {
+fn find_insertions(text: &str, trace: Option<&mut Trace>) -> Option<Insertions> {
     // Readings open with a bracket right after their character, so only the
     // brackets are visited, not every character of the text.
     let mut readings = Vec::new();
@@ -214,7 +217,7 @@ fn find_insertions(text: &str, mut trace: Option<&mut Trace>) -> Option<Insertio
 
     let mut context = None;
     let mut walk = Walk::default();
-    walk.run(text, &listed, &mut context, trace.as_deref_mut());
+    walk.run(text, &listed, &mut context, trace);
     let shared = walk.shared_straddlers(&listed);
     if !shared.is_empty() {
         walk = Walk {
@@ -952,13 +955,13 @@ const FEATURES: usize = 21;
 const ADAPTATION: f32 = 3.0;
 
 impl Evidence {
-    /// A log-linear score. The weights were fitted by maximum likelihood:
-    /// on two thousand cases of generated damage (the generator of
-    /// `tests/chinese.rs` with seeds 1 and 2, not the test's own), each
-    /// site's true choice was made as likely as it could be against the
-    /// others, and the fit held on cases from seeds it had not seen. So the
-    /// score behaves like a log probability, and a margin between two
-    /// choices like a log odds.
+    /// A log-linear score. The weights were fitted by maximum likelihood
+    /// (`examples/fit_evidence.rs`): on four thousand cases of generated
+    /// damage (the generator of `tests/chinese.rs` with seeds 1, 2, 6 and
+    /// 7, not the test's own), each site's true choice was made as likely
+    /// as it could be against the others, and the fit held on cases from
+    /// seeds it had not seen. So the score behaves like a log probability,
+    /// and a margin between two choices like a log odds.
     fn score(&self) -> f32 {
         self.features()
             .iter()

@@ -201,6 +201,7 @@ mod tests {
             ("應急處置,", "應急處中,"),
             ("為了人民,堅持", "為了人民;堅持"),
         ] {
+            let logp = |s: &str| logps(&s.chars().collect::<Vec<_>>()).iter().sum::<f32>();
             assert!(
                 logp(good) > logp(bad),
                 "{good} {} {bad} {}",

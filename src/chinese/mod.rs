@@ -1147,6 +1147,7 @@ fn choose(
             .map_or(text.len(), |e| question + e + 1)];
     // The sites inside the damaged run are part of this one.
     let end = scored.iter().map(|s| s.2.end).max().unwrap_or(question + 1);
+    let fitting = scored.len();
     let key = scored
         .first()
         .and_then(|s| Some((split::pair_of(s.2.before)?[1], s.2.straddler.1.clone())));
@@ -1158,6 +1159,8 @@ fn choose(
             }
         }
         match walk.shared.get(&key) {
+            // The choices the other sites rule out still fit this one's
+            // bytes: they count against its confidence all the same.
             Some(Some(c)) => scored.retain(|s| s.2.straddler.0 == *c),
             Some(None) => {
                 let options: Vec<String> = straddlers.iter().map(|s| s.0.to_string()).collect();
@@ -1203,7 +1206,7 @@ fn choose(
     }
     let last = rebuilt.text.chars().next_back().unwrap_or('?');
     let end = rebuilt.end + readings_after(last, &text[rebuilt.end..]).1;
-    let (confidence, note) = match scored.len() {
+    let (confidence, note) = match fitting {
         1 => (0.95, String::new()),
         n => (
             0.75,

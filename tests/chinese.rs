@@ -1,28 +1,16 @@
-//! Chinese forensics: the five seeds, generated inserter damage, clean text
-//! that must stay as it is, and the simplified conversion option.
-//!
-//! The generated cases come from an inserter and a page decoder written here
-//! from the description, independently of the repair code: the
-//! inserter scans GBK bytes one at a time and puts `(reading)` after every
-//! byte pair that is a listed character, wherever the pair starts; the
-//! decoder turns an orphaned lead byte and the byte after it into one `?`.
+//! Chinese forensics: the five seeds, generated inserter damage
+//! (`support/generator.rs`), clean text that must stay as it is, and the
+//! simplified conversion option.
 
-use std::collections::HashMap;
+#[path = "support/generator.rs"]
+mod generator;
+
 use std::fmt::Write as _;
 use std::path::Path;
 
-use ferrous_opencc::config::BuiltinConfig;
-use ferrous_opencc::OpenCC;
-use pinyin::ToPinyin;
+use generator::{generate, seed};
 use unbake::chinese::repair;
 use unbake::{apply_changes, Change, Family, Finding, Options};
-
-fn seed(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("corpus/chinese-seeds")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 /// Repairs and checks the contract every caller relies on: sorted,
 /// non-overlapping spans whose chains replay.
@@ -197,203 +185,13 @@ fn clean_text_is_left_alone() {
     }
 }
 
-/// SplitMix64: a fixed, dependency-free stream for the generated cases.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
-
-fn gbk(text: &str) -> Option<Vec<u8>> {
-    let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
-    (!unmappable).then(|| bytes.into_owned())
-}
-
-/// A two-byte GBK character, if the pair is one.
-fn gbk_pair(lead: u8, trail: u8) -> Option<char> {
-    if !(0x81..=0xFE).contains(&lead) || !matches!(trail, 0x40..=0x7E | 0x80..=0xFE) {
-        return None;
-    }
-    let pair = [lead, trail];
-    let text = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(&pair)?;
-    let mut chars = text.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) => Some(c),
-        _ => None,
-    }
-}
-
-/// The inserter: one byte at a time, and whenever the two bytes ending here
-/// are a listed character, its bracketed reading(s) go in after them.
-fn insert_readings(bytes: &[u8], list: &HashMap<[u8; 2], Vec<u8>>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for (i, &b) in bytes.iter().enumerate() {
-        out.push(b);
-        if i > 0 {
-            if let Some(insert) = list.get(&[bytes[i - 1], b]) {
-                out.extend(insert);
-            }
-        }
-    }
-    out
-}
-
-/// The page's decoder: an orphaned lead byte and the byte after it become
-/// one `?`.
-fn page_decode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b @ 0..=0x7F => {
-                out.push(char::from(b));
-                i += 1;
-            }
-            0x80 => {
-                out.push('€');
-                i += 1;
-            }
-            0xFF => {
-                out.push('?');
-                i += 1;
-            }
-            lead => {
-                out.push(
-                    bytes
-                        .get(i + 1)
-                        .and_then(|&t| gbk_pair(lead, t))
-                        .unwrap_or('?'),
-                );
-                i += 2;
-            }
-        }
-    }
-    out
-}
-
-struct Generated {
-    input: String,
-    expected: String,
-    split: bool,
-}
-
-fn is_han(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c)
-}
-
-/// Sentences of clean simplified news text: the seeds' originals.
-fn source_sentences() -> Vec<String> {
-    let t2s = OpenCC::from_config(BuiltinConfig::T2s).unwrap();
-    let texts = [
-        seed("001.in.txt"),
-        t2s.convert(&seed("000.in.txt")),
-        t2s.convert(&seed("002.out.txt")),
-        t2s.convert(&seed("003.out.txt")),
-        t2s.convert(&seed("004.out.txt")),
-    ];
-    texts
-        .iter()
-        .flat_map(|t| t.split_inclusive(['。', '\n']))
-        .map(|s| s.trim().to_string())
-        .filter(|s| s.chars().filter(|&c| is_han(c)).count() >= 8)
-        .collect()
-}
-
-fn generate(count: usize) -> Vec<Generated> {
-    let s2t = OpenCC::from_config(BuiltinConfig::S2t).unwrap();
-    let sentences = source_sentences();
-    let mut rng = Rng(0x00C0_FFEE);
-    let mut cases = Vec::new();
-    while cases.len() < count {
-        let want_split = cases.len() % 2 == 0;
-        let start = rng.below(sentences.len());
-        let len = 6 + rng.below(15);
-        // Some cases keep a sentence simplified, as 004 does.
-        let keep_simplified = rng.chance(20).then(|| rng.below(len));
-        let mut clean = String::new();
-        for (k, sentence) in sentences.iter().cycle().skip(start).take(len).enumerate() {
-            if keep_simplified == Some(k) {
-                clean += sentence;
-            } else {
-                clean += &s2t.convert(sentence);
-            }
-        }
-        clean.push('\n');
-        let Some(bytes) = gbk(&clean) else { continue };
-
-        let toned = rng.chance(70);
-        let repeats = if rng.chance(15) { 2 } else { 1 };
-        let reading_of = |c: char| {
-            let p = c.to_pinyin()?;
-            Some(if toned { p.with_tone() } else { p.plain() })
-        };
-        let mut list: HashMap<[u8; 2], Vec<u8>> = HashMap::new();
-        let add = |c: char, list: &mut HashMap<[u8; 2], Vec<u8>>| -> bool {
-            let (Some(reading), Some(key)) = (reading_of(c), gbk(&c.to_string())) else {
-                return false;
-            };
-            let insert = gbk(&format!("({reading})").repeat(repeats)).unwrap();
-            list.insert([key[0], key[1]], insert);
-            true
-        };
-        let han: Vec<char> = clean.chars().filter(|&c| is_han(c)).collect();
-        for _ in 0..4 + rng.below(20) {
-            add(han[rng.below(han.len())], &mut list);
-        }
-        if want_split {
-            // Byte pairs that straddle two characters and are themselves a
-            // character with a reading: putting one on the list splits.
-            let chars: Vec<char> = clean.chars().collect();
-            let mut straddlers = Vec::new();
-            for w in chars.windows(2) {
-                let (Some(x), Some(y)) = (gbk(&w[0].to_string()), gbk(&w[1].to_string())) else {
-                    continue;
-                };
-                if x.len() == 2 && y.len() == 2 {
-                    if let Some(c) = gbk_pair(x[1], y[0]).filter(|&c| is_han(c)) {
-                        straddlers.push(c);
-                    }
-                }
-            }
-            if straddlers.is_empty() {
-                continue;
-            }
-            let c = straddlers[rng.below(straddlers.len())];
-            if !add(c, &mut list) {
-                continue;
-            }
-        }
-        let input = page_decode(&insert_readings(&bytes, &list));
-        let split = input.matches('?').count() > clean.matches('?').count();
-        if split != want_split || input == clean {
-            continue;
-        }
-        cases.push(Generated {
-            input,
-            expected: clean,
-            split,
-        });
-    }
-    cases
-}
+/// The generator's seed for the test's cases. The evidence weights are
+/// fitted on other seeds (`examples/fit_evidence.rs`).
+const TEST_SEED: u64 = 0x00C0_FFEE;
 
 #[test]
 fn generated_cases_are_restored() {
-    let cases = generate(400);
+    let cases = generate(400, TEST_SEED);
     let splits = cases.iter().filter(|c| c.split).count();
     assert!(splits >= 100, "{splits} split cases");
     let mut failures = Vec::new();
@@ -441,25 +239,26 @@ fn generated_cases_are_restored() {
     );
     // Readings alone are always restored. Split sites are not yet at the
     // issue's 98%: where the bytes leave several characters or marks that
-    // jieba's word model and the document do not tell apart by a clear
-    // margin (有序 or 有效 after 生活, 成效 or 成型, 處置 or 處中, a name, a
-    // comma or a semicolon swallowed at the end of a run), the site is
-    // reported rather than guessed. The floors below are what the repair
-    // reaches now on this seed (93%: 28 split cases of 200 not restored, 1
-    // with a wrong change, 執行了 for 執行力); other seeds give 90-92% with
-    // 2-11 wrong cases in 1000. Raise them as it improves.
+    // jieba's word model, the news character model and the document do not
+    // tell apart by a clear margin (有序 or 有效 after 生活, 處置 or 處中,
+    // 站位 or 站我, a name, a comma or a semicolon swallowed at the end of a
+    // run), the site is reported rather than guessed. The floors below are
+    // what the repair reaches now on this seed (95%: 20 split cases of 200
+    // not restored, 1 with a wrong change, 強弱項, for 強弱項;); seeds 3, 4
+    // and 5 give 92.6-93.2% with 1-6 wrong cases in 1000
+    // (`examples/fit_evidence.rs`). Raise them as it improves.
     assert_eq!(
         split_failures,
         failures.len(),
         "a case without split sites failed"
     );
-    assert!(failures.len() <= 28, "only {:.1}% restored", rate * 100.0);
+    assert!(failures.len() <= 20, "only {:.1}% restored", rate * 100.0);
     assert!(wrong <= 1, "{wrong} cases with a wrong change");
 }
 
 #[test]
 fn generated_snapshots() {
-    let cases = generate(40);
+    let cases = generate(40, TEST_SEED);
     for (family, split) in [("generated-split", true), ("generated-readings", false)] {
         let mut content = String::new();
         for case in cases.iter().filter(|c| c.split == split).take(4) {
@@ -482,7 +281,7 @@ fn generated_snapshots() {
 fn generated_corpus_sample_is_current() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/chinese-generated");
     let write = std::env::var_os("UNBAKE_WRITE_CORPUS").is_some();
-    let cases = generate(80);
+    let cases = generate(80, TEST_SEED);
     for (kind, split) in [("split", true), ("readings", false)] {
         let restored = cases.iter().filter(|c| {
             c.split == split && repaired(&c.input, &Options::default()).0 == c.expected

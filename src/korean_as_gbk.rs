@@ -22,6 +22,7 @@
 use std::ops::Range;
 
 use crate::chains::{Chain, Step};
+use crate::chinese::readings::is_han;
 use crate::codecs::Codec;
 use crate::engine::{Change, Family};
 use crate::plausibility;
@@ -87,7 +88,7 @@ fn find(line: &str, offset: usize) -> Option<Vec<Change>> {
         if c.is_ascii() {
             continue;
         }
-        if !('\u{4E00}'..='\u{9FA5}').contains(&c) {
+        if !is_han(c) {
             return None;
         }
         match runs.last_mut() {

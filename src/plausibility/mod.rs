@@ -647,7 +647,8 @@ struct Scorer {
     prev_char: char,
     /// A symbol has followed the last letter of the current word.
     symbol_in_word: bool,
-    /// Inside an escape: a backslash and the ASCII letters after it.
+    /// Inside an escape: a backslash and the ASCII graphic characters
+    /// after it.
     escape: bool,
 }
 

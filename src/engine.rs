@@ -938,20 +938,32 @@ fn prior(misread: &Step) -> f32 {
 /// codec. Then the next, over the spans left, until none gains enough.
 fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> {
     let mut accepted = Vec::new();
+    let mut refused: Vec<Step> = Vec::new();
     loop {
-        // Total gain per misread, over the spans where it gains.
-        let mut totals: Vec<(Step, f32, f32, f32, usize)> = Vec::new();
-        for atom in &atoms {
+        // Total gain per misread, over the spans where it gains; and over
+        // distinct spans, which is what the threshold asks of: a word that
+        // a line repeats (`浏览器` twice in one synopsis, in two tokens of
+        // markup) is one piece of evidence, however often it stands there.
+        let beyond_ascii = |a: &Atom| line[a.range.clone()].chars().filter(|c| !c.is_ascii());
+        let mut totals: Vec<(Step, f32, f32, f32, f32)> = Vec::new();
+        for (n, atom) in atoms.iter().enumerate() {
+            let repeated = atoms[..n].iter().any(|a| {
+                a.granularity == atom.granularity && beyond_ascii(a).eq(beyond_ascii(atom))
+            });
             for f in atom.options.iter().filter(|f| f.gain() > 0.0) {
                 let key = f.first_misread();
+                if refused.contains(key) {
+                    continue;
+                }
+                let distinct = if repeated { 0.0 } else { f.gain() };
                 match totals.iter_mut().find(|t| t.0 == *key) {
                     Some(t) => {
                         t.1 += f.gain();
                         t.2 += f.original_cost;
                         t.3 += f.cost;
-                        t.4 += 1;
+                        t.4 += distinct;
                     }
-                    None => totals.push((key.clone(), f.gain(), f.original_cost, f.cost, 1)),
+                    None => totals.push((key.clone(), f.gain(), f.original_cost, f.cost, distinct)),
                 }
             }
         }
@@ -959,8 +971,8 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
         // less implausible than the damage.
         let best = totals
             .into_iter()
-            .filter(|t| t.1 >= MIN_GAIN && t.3 <= 0.5 * t.2)
-            .fold(None::<(Step, f32, f32, f32, usize)>, |best, t| match best {
+            .filter(|t| t.4 >= MIN_GAIN && t.3 <= 0.5 * t.2)
+            .fold(None::<(Step, f32, f32, f32, f32)>, |best, t| match best {
                 Some(b) if prior(&b.0) * b.1 + 1e-4 >= prior(&t.0) * t.1 => Some(b),
                 _ => Some(t),
             });
@@ -980,6 +992,10 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
                 taken.push(f.span.clone());
                 members.push(f);
             }
+        }
+        if !removes_damage(line, &members) || contradicted(line, &key, &members) {
+            refused.push(key);
+            continue;
         }
         let shared = match members.len() {
             1 => String::new(),
@@ -1019,6 +1035,62 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
     }
     accepted.sort_by_key(|a| a.found.span.start);
     accepted
+}
+
+/// A misread must take away evidence of damage from the line, not only
+/// make it read as more frequent text: a line with no structural cost is
+/// clean as far as anything can tell, and summed over thirty words, the
+/// ranking costs of one Cyrillic codepage's letters against another's
+/// (`і`, `ц`) would otherwise rewrite a clean Ukrainian line into capitals.
+/// A text whose other lines show the misread still carries such a line
+/// (`follow_the_text`).
+const MIN_STRUCTURAL_GAIN: f32 = 1.0;
+
+fn removes_damage(line: &str, members: &[Found]) -> bool {
+    let mut runs: Vec<(Range<usize>, String)> = Vec::with_capacity(members.len());
+    let mut sorted: Vec<&Found> = members.iter().collect();
+    sorted.sort_by_key(|f| f.span.start);
+    for f in sorted {
+        if runs.last().is_none_or(|(r, _)| r.end <= f.span.start) {
+            runs.push((f.span.clone(), f.text.clone()));
+        }
+    }
+    let structural = |t: &str| plausibility::structural_cost_in_context(None, t, None);
+    structural(&splice(line, &runs)) + MIN_STRUCTURAL_GAIN <= structural(line)
+}
+
+/// Whether the line shows clean text that a legacy misread would have
+/// garbled. Such a misread decoded every byte of the line with one codec,
+/// so a clean word it would turn into damage (`Страница` read back from
+/// windows-1251 as windows-1257 is `Ñòðàíèöà`) says the line was never
+/// read that way, and its one odd word (`?ltред`, in markup) is something
+/// else. Words the misread leaves alone, or cannot encode (Cyrillic in a
+/// field beside one read as windows-1252), say nothing.
+fn contradicted(line: &str, misread: &Step, members: &[Found]) -> bool {
+    if matches!(
+        misread,
+        Step::Reinterpret {
+            actual: Codec::Utf8,
+            ..
+        }
+    ) {
+        return false;
+    }
+    spans_of(line)
+        .filter(|r| {
+            !members
+                .iter()
+                .any(|m| r.start < m.span.end && m.span.start < r.end)
+        })
+        .any(|r| {
+            let span = &line[r.clone()];
+            let before = plausibility::char_before(line, r.start);
+            let after = line[r.end..].chars().next();
+            let structural = |t: &str| plausibility::structural_cost_in_context(before, t, after);
+            misread
+                .apply(span)
+                .is_some_and(|t| t != span && structural(span) == 0.0 && structural(&t) > 0.0)
+        })
 }
 
 /// Writes a cost (never negative) with one decimal, as `{:.1}` writes it:

@@ -63,3 +63,57 @@ fn acute_accent_as_apostrophe_is_kept() {
         assert_eq!(repaired(text), text);
     }
 }
+
+/// A long clean Ukrainian line (procps's `ps.1`) was rewritten word by word
+/// into capitals through KOI8-R and windows-1251, both ways at once: summed
+/// over thirty words, one codepage's letters looked slightly more frequent
+/// than the other's. A misread must take away evidence of damage, not only
+/// make text read as more frequent letters.
+#[test]
+fn clean_cyrillic_is_not_swapped_for_another_codepage_on_frequency_alone() {
+    let text = "використання процесом процесора у форматі «##.#». У поточній версії це \
+                частка від ділення витраченого на виконання процесу часу на час, протягом \
+                якого процес працює (відношення «час процесора/справжній час»), виражене у \
+                відсотках. Дуже часто загальна сума таких значень є меншою за 100% \
+                (альтернатива — \\fBpcpu\\fP).";
+    assert_eq!(repaired(text), text);
+}
+
+/// German, Czech, Serbian and Ukrainian close quotes with `“`, right after
+/// a letter (`„упутства“`); as the last character of a word it is not the
+/// middle byte of a misread sequence (man-db's Serbian `lexgrog.1`).
+#[test]
+fn closing_quote_after_a_letter_is_kept() {
+    for text in [
+        "страница упутства замене „.SH НАЗИВ“ са „.SH МОЈПРОГРАМ“, и тада \\fB%мандб%\\fP",
+        "Er sagte „schön“ und ging.",
+        "Viz „Příliš žluťoučký kůň“.",
+    ] {
+        assert_eq!(repaired(text), text);
+    }
+}
+
+/// Markup between CJK words: Japanese and Chinese man pages (apt's
+/// `apt-cache.8`, man-db's `man.1`) put a troff escape right before a word
+/// (`\fIパッケージ\fR`), which once read as a letter glued to kana and, with
+/// the word repeated, as enough evidence to read the line as EUC-KR
+/// misread as EUC-JP (`ΡΓⅡ【Ⅸ`) or EUC-JP misread as GBK (`箝誓匂`).
+#[test]
+fn escapes_before_cjk_words_are_not_damage() {
+    for text in [
+        "[\\fB\\-o=\\fR\\fB\\fI設定文字列\\fR\\fR] {showpkg\\ \\fIパッケージ\\fR...  | \
+         showsrc\\ \\fIパッケージ\\fR...  | show\\ \\fIパッケージ\\fR\\ [/\\fI対象リリース\\fR}]",
+        "\\fB\\-H\\fP[\\fI浏览器\\/\\fP], \\fB\\-\\-html\\fP[=\\fI浏览器\\/\\fP]",
+    ] {
+        assert_eq!(repaired(text), text);
+    }
+}
+
+/// One odd word in a Cyrillic line (`?ltред` in a `less` prompt) is not
+/// Baltic or Western text read as windows-1251 when the line's clean words
+/// (`Страница`) would have been garbled by the same misread.
+#[test]
+fn a_misread_the_rest_of_the_line_contradicts_is_refused() {
+    let text = "\\fB\\e\\ Страница\\e\\ упутства\\e\\ \\e$MAN_PN\\e\\ ?ltред\\e\\ %lt?L/%L.:\\fP";
+    assert_eq!(repaired(text), text);
+}

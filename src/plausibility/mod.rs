@@ -650,7 +650,18 @@ struct Scorer {
     /// Inside an escape: a backslash and the ASCII graphic characters
     /// after it.
     escape: bool,
+    /// The last character was `“` right after a letter beyond ASCII: see
+    /// [`CLOSING_QUOTE_RELIEF`].
+    quote_after_letter: bool,
 }
+
+/// What `“` after a letter costs less when the word ends there: German,
+/// Czech, Serbian and Ukrainian close quotes with it (`„schön“`,
+/// `„упутства“`, `„.SH НАЗИВ“`). A misread puts it after a letter as the
+/// middle byte of a sequence (`å“ˆ` is 哈 read as windows-1252) with a
+/// symbol or letter after it, or as the last byte of a sequence whose lead
+/// carries its own cost (`Ã“` is Ó).
+const CLOSING_QUOTE_RELIEF: f32 = 2.0;
 
 impl Scorer {
     #[inline]
@@ -668,7 +679,16 @@ impl Scorer {
                 self.total += rank_cost(class, flags);
             }
         }
-        if let Some((pc, pcase)) = self.prev {
+        if self.quote_after_letter {
+            self.quote_after_letter = false;
+            if matches!(class, Space | AsciiPunct | Control | SymClose | CjkPunct) {
+                self.total -= CLOSING_QUOTE_RELIEF;
+            }
+        }
+        // The end of an escape is a word break, as a space would be
+        // (`\fIパッケージ\fR`): no letter of it touches what follows.
+        let after_escape = self.escape && !c.is_ascii_graphic();
+        if let (Some((pc, pcase)), false) = (self.prev, after_escape) {
             self.total += t.pairs[pair_index(pc, pcase, class, case)];
             // Simplified-only Han next to kana: Chinese misread as Japanese
             // or the reverse; Japanese uses the characters of JIS X 0208.
@@ -686,6 +706,10 @@ impl Scorer {
         if c == '\\' {
             self.end_word();
         }
+        self.quote_after_letter = c == '“'
+            && self
+                .prev
+                .is_some_and(|(p, _)| p != AsciiLetter && is_letter(p));
         if class == AsciiLetter && self.word_script == 1 && !self.symbol_in_word {
             // The common case inside Latin words: nothing below applies.
             self.accented_run = 0;
@@ -786,6 +810,9 @@ impl Scorer {
     }
 
     fn finish(mut self) -> f32 {
+        if self.quote_after_letter {
+            self.total -= CLOSING_QUOTE_RELIEF;
+        }
         self.end_word();
         self.total
     }

@@ -919,11 +919,12 @@ fn spans(line: &str, granularity: Granularity) -> impl Iterator<Item = Range<usi
     })
 }
 
-/// How much a misread's gain counts when misreads compete. A single-byte
-/// codec decodes any bytes into letters of its alphabet, so reading text
-/// as windows-1256 or KOI8-R can make almost anything look like clean
-/// Arabic or Russian; such a reading has to beat a UTF-8 or CJK reading
-/// (which must also get the byte structure right) by a clear margin.
+/// How much a misread's gain counts, when misreads compete and against the
+/// threshold. A single-byte codec decodes any bytes into letters of its
+/// alphabet, so reading text as windows-1256 or KOI8-R can make almost
+/// anything look like clean Arabic or Russian (`ПрП` as `دًد`); such a
+/// reading has to beat a UTF-8 or CJK reading (which must also get the byte
+/// structure right) by a clear margin, and needs more evidence on its own.
 fn prior(misread: &Step) -> f32 {
     match misread {
         Step::Reinterpret { actual, .. } if actual.is_single_byte() => 0.75,
@@ -947,14 +948,19 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
         let beyond_ascii = |a: &Atom| line[a.range.clone()].chars().filter(|c| !c.is_ascii());
         let mut totals: Vec<(Step, f32, f32, f32, f32)> = Vec::new();
         for (n, atom) in atoms.iter().enumerate() {
+            let mut gaining = atom
+                .options
+                .iter()
+                .filter(|f| f.gain() > 0.0 && !refused.contains(f.first_misread()))
+                .peekable();
+            if gaining.peek().is_none() {
+                continue;
+            }
             let repeated = atoms[..n].iter().any(|a| {
                 a.granularity == atom.granularity && beyond_ascii(a).eq(beyond_ascii(atom))
             });
-            for f in atom.options.iter().filter(|f| f.gain() > 0.0) {
+            for f in gaining {
                 let key = f.first_misread();
-                if refused.contains(key) {
-                    continue;
-                }
                 let distinct = if repeated { 0.0 } else { f.gain() };
                 match totals.iter_mut().find(|t| t.0 == *key) {
                     Some(t) => {
@@ -971,7 +977,7 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
         // less implausible than the damage.
         let best = totals
             .into_iter()
-            .filter(|t| t.4 >= MIN_GAIN && t.3 <= 0.5 * t.2)
+            .filter(|t| prior(&t.0) * t.4 >= MIN_GAIN && t.3 <= 0.5 * t.2)
             .fold(None::<(Step, f32, f32, f32, f32)>, |best, t| match best {
                 Some(b) if prior(&b.0) * b.1 + 1e-4 >= prior(&t.0) * t.1 => Some(b),
                 _ => Some(t),
@@ -993,7 +999,12 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
                 members.push(f);
             }
         }
-        if !removes_damage(line, &members) || contradicted(line, &key, &members) {
+        if !removes_damage(line, &members)
+            || contradicted(line, &key, &members)
+            || !shown_as_damage(line, &key, &members)
+            || !keeps_western_words(line, &key, &members)
+            || !gains_han_words(line, &key, &members)
+        {
             refused.push(key);
             continue;
         }
@@ -1091,6 +1102,126 @@ fn contradicted(line: &str, misread: &Step, members: &[Found]) -> bool {
                 .apply(span)
                 .is_some_and(|t| t != span && structural(span) == 0.0 && structural(&t) > 0.0)
         })
+}
+
+/// Whether a misread is shown as real damage is, by the spans that gain
+/// from it (the others only joined them).
+///
+/// A legacy misread that only swaps symbols for symbols (`•••` for `∙∙∙`,
+/// `„` for `└`) has nothing to show: clean punctuation of one codepage
+/// always reads as some punctuation of another. C1 controls standing for
+/// windows-1252's punctuation are the exception: they are damage on their
+/// own.
+///
+/// And one word of one alphabet read back as a single symbol (`МатМЛ`'s
+/// `тМЛ`, from IBM866 through UTF-8, is `⌋`) is an abbreviation's case,
+/// not a misread symbol; a misread symbol comes with others (`тФВ` for `│`
+/// down a table) or with letters of two alphabets (`Γöé`).
+fn shown_as_damage(line: &str, misread: &Step, members: &[Found]) -> bool {
+    let evidence: Vec<(&str, &str)> = members
+        .iter()
+        .filter(|f| f.gain() > 0.0)
+        .map(|f| (&line[f.span.clone()], f.text.as_str()))
+        .collect();
+    let has_letter = |t: &str| plausibility::letters(t) > 0;
+    let has_c1 = |t: &str| t.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c));
+    let legacy = matches!(misread, Step::Reinterpret { actual, .. } if actual.is_single_byte());
+    if legacy
+        && !evidence
+            .iter()
+            .any(|(from, to)| has_letter(from) || has_letter(to) || has_c1(from))
+    {
+        return false;
+    }
+    let one_word_to_a_symbol = |from: &str, to: &str| {
+        let first = from.chars().next().map_or(0, plausibility::alphabet);
+        first != 0 && from.chars().all(|c| plausibility::alphabet(c) == first) && !has_letter(to)
+    };
+    !matches!(evidence.as_slice(), [(from, to)] if one_word_to_a_symbol(from, to))
+}
+
+/// Western text read through a Cyrillic, Greek, Hebrew or Arabic codepage
+/// keeps its ASCII letters: its words are mostly ASCII with a foreign letter
+/// here and there (`cafй crиme`). A word of that alphabet with an ASCII
+/// letter inside (`Анgола`, `Малайaлам`: a homoglyph typed by mistake) is
+/// the other way round, and no misread made it.
+fn keeps_western_words(line: &str, misread: &Step, members: &[Found]) -> bool {
+    if !matches!(misread, Step::Reinterpret { actual, .. } if actual.is_single_byte()) {
+        return true;
+    }
+    let foreign = |t: &str| {
+        t.chars()
+            .any(|c| (2..=6).contains(&plausibility::alphabet(c)))
+    };
+    let latin = |t: &str| {
+        t.chars()
+            .any(|c| !c.is_ascii() && plausibility::alphabet(c) == 1)
+    };
+    let mut words: Vec<Range<usize>> = Vec::new();
+    for f in members
+        .iter()
+        .filter(|f| foreign(&line[f.span.clone()]) && latin(&f.text))
+    {
+        let start = line[..f.span.start]
+            .rfind(char::is_whitespace)
+            .map_or(0, |i| i + 1);
+        let end = line[f.span.end..]
+            .find(char::is_whitespace)
+            .map_or(line.len(), |i| f.span.end + i);
+        if !words.contains(&(start..end)) {
+            words.push(start..end);
+        }
+    }
+    if words.is_empty() {
+        return true;
+    }
+    let (mut ascii, mut other) = (0, 0);
+    for c in words.iter().flat_map(|w| line[w.clone()].chars()) {
+        if c.is_ascii_alphabetic() {
+            ascii += 1;
+        } else if plausibility::alphabet(c) != 0 {
+            other += 1;
+        }
+    }
+    ascii > other
+}
+
+/// One CJK codec's Han read back as another's is told from clean text by
+/// words, not by characters: both readings are valid characters, often
+/// common ones (`不涉及亵渎` read back from GBK as EUC-JP is `音膚式摧簑`,
+/// five common characters for two rare ones). Such a misread must give
+/// more of the text to words of jieba's dictionary than there were, both
+/// read as simplified Chinese.
+fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
+    let Step::Reinterpret { read_as, actual } = misread else {
+        return true;
+    };
+    let cjk = |c: &Codec| !c.is_single_byte() && *c != Codec::Utf8;
+    if !cjk(read_as) || !cjk(actual) {
+        return true;
+    }
+    let mostly_han = |t: &str| {
+        let han = t.chars().filter(|&c| chinese::readings::is_han(c)).count();
+        2 * han > t.chars().count()
+    };
+    let in_words = |t: &str| -> usize {
+        let simplified = chinese::to_simplified(t);
+        chinese::jieba()
+            .cut(&simplified, false)
+            .into_iter()
+            .map(|w| w.word.chars().count())
+            .filter(|&n| n >= 2)
+            .sum()
+    };
+    let (mut before, mut after) = (0, 0);
+    for f in members.iter().filter(|f| f.gain() > 0.0) {
+        let original = &line[f.span.clone()];
+        if mostly_han(original) && mostly_han(&f.text) {
+            before += in_words(original);
+            after += in_words(&f.text);
+        }
+    }
+    before == 0 || after > before
 }
 
 /// Writes a cost (never negative) with one decimal, as `{:.1}` writes it:

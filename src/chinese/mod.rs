@@ -670,7 +670,7 @@ impl Context {
     }
 }
 
-fn jieba() -> &'static jieba_rs::Jieba {
+pub(crate) fn jieba() -> &'static jieba_rs::Jieba {
     static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
     JIEBA.get_or_init(jieba_rs::Jieba::new)
 }

@@ -577,7 +577,7 @@ pub(crate) fn cost_in_context(before: Option<char>, text: &str, after: Option<ch
 }
 
 /// The character before `at` as context for scoring what follows it: the
-/// end of an escape (`\fP`, `\n`) counts as the word break it is, as inside
+/// end of an escape (`\fP`, `\n`, `%li`) counts as the word break it is, as inside
 /// a scored text.
 pub(crate) fn char_before(line: &str, at: usize) -> Option<char> {
     let c = line[..at].chars().next_back()?;
@@ -587,8 +587,14 @@ pub(crate) fn char_before(line: &str, at: usize) -> Option<char> {
             .rev()
             .take(16)
             .take_while(|b| b.is_ascii_graphic())
-            .any(|&b| b == b'\\');
+            .any(|&b| is_escape(char::from(b)));
     Some(if escape { ' ' } else { c })
+}
+
+/// The characters that start markup glued to words: troff's and C's
+/// escapes, and printf's conversions.
+fn is_escape(c: char) -> bool {
+    c == '\\' || c == '%'
 }
 
 /// [`cost_in_context`] without the ranking costs: only evidence of damage.
@@ -688,7 +694,20 @@ impl Scorer {
         // The end of an escape is a word break, as a space would be
         // (`\fIパッケージ\fR`): no letter of it touches what follows.
         let after_escape = self.escape && !c.is_ascii_graphic();
-        if let (Some((pc, pcase)), false) = (self.prev, after_escape) {
+        // A symbol repeated (`•••`, `———`) is typography; misreads put
+        // different cells side by side.
+        let repeated_symbol = c == self.prev_char && matches!(class, SymOpen | SymClose | Symbol);
+        // A letter and its capital (`[nNнНхХ]`, a pattern's class) are a
+        // listing, not a case flip; misreads put unrelated cells together.
+        // (Latin is left to the screen, which does not look so closely.)
+        let letter_and_capital = case == UPPER
+            && matches!(class, Cyrillic | Greek | Armenian)
+            && self.prev.is_some_and(|(_, p)| p == LOWER)
+            && c.to_lowercase().eq(std::iter::once(self.prev_char));
+        if let (Some((pc, pcase)), false) = (
+            self.prev,
+            after_escape || repeated_symbol || letter_and_capital,
+        ) {
             self.total += t.pairs[pair_index(pc, pcase, class, case)];
             // Simplified-only Han next to kana: Chinese misread as Japanese
             // or the reverse; Japanese uses the characters of JIS X 0208.
@@ -698,12 +717,13 @@ impl Scorer {
                 self.total += 1.5;
             }
         }
-        // A backslash starts an escape (`\n`, troff's `\fB` and `\*(Aq`)
-        // and ends the word: the escape is markup, and a word glued to it
-        // (`\nмир`) mixes no alphabets.
+        // A backslash starts an escape (`\n`, troff's `\fB` and `\*(Aq`),
+        // and a percent sign a conversion (`%li`, `%llu`); either ends the
+        // word: the escape is markup, and a word glued to it (`\nмир`,
+        // `%liд`) mixes no alphabets.
         let escaped = self.escape && c.is_ascii_graphic();
-        self.escape = c == '\\' || escaped;
-        if c == '\\' {
+        self.escape = is_escape(c) || escaped;
+        if is_escape(c) {
             self.end_word();
         }
         self.quote_after_letter = c == '“'
@@ -758,7 +778,8 @@ impl Scorer {
         // Letters of two alphabets in one word, even with symbols between
         // (`Za©СЁФ`).
         let s = script(class);
-        if class == Space {
+        // CJK punctuation separates words as a space does (`“blob”、“tree”`).
+        if matches!(class, Space | CjkPunct) {
             self.end_word();
         } else if class == AsciiPunct {
             // ASCII punctuation joins words of two alphabets in real text
@@ -820,6 +841,13 @@ impl Scorer {
 
 fn is_letter(class: Class) -> bool {
     script(class) != 0
+}
+
+/// The alphabet of a letter: 1 for Latin, 2 Greek, 3 Cyrillic, 4 Armenian,
+/// 5 Hebrew, 6 Arabic, higher for others; 0 for anything not a letter of
+/// an alphabet (Han, kana and Hangul included).
+pub(crate) fn alphabet(c: char) -> u8 {
+    script(class_of(c))
 }
 
 /// The number of letters in `text`, in any script.

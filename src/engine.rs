@@ -941,35 +941,22 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
     let mut accepted = Vec::new();
     let mut refused: Vec<Step> = Vec::new();
     loop {
-        // Total gain per misread, over the spans where it gains; and over
-        // distinct spans, which is what the threshold asks of: a word that
-        // a line repeats (`浏览器` twice in one synopsis, in two tokens of
-        // markup) is one piece of evidence, however often it stands there.
-        let beyond_ascii = |a: &Atom| line[a.range.clone()].chars().filter(|c| !c.is_ascii());
-        let mut totals: Vec<(Step, f32, f32, f32, f32)> = Vec::new();
-        for (n, atom) in atoms.iter().enumerate() {
-            let mut gaining = atom
-                .options
-                .iter()
-                .filter(|f| f.gain() > 0.0 && !refused.contains(f.first_misread()))
-                .peekable();
-            if gaining.peek().is_none() {
-                continue;
-            }
-            let repeated = atoms[..n].iter().any(|a| {
-                a.granularity == atom.granularity && beyond_ascii(a).eq(beyond_ascii(atom))
-            });
-            for f in gaining {
+        // Total gain per misread, over the spans where it gains.
+        let mut totals: Vec<(Step, f32, f32, f32, usize)> = Vec::new();
+        for atom in &atoms {
+            for f in atom.options.iter().filter(|f| f.gain() > 0.0) {
                 let key = f.first_misread();
-                let distinct = if repeated { 0.0 } else { f.gain() };
+                if refused.contains(key) {
+                    continue;
+                }
                 match totals.iter_mut().find(|t| t.0 == *key) {
                     Some(t) => {
                         t.1 += f.gain();
                         t.2 += f.original_cost;
                         t.3 += f.cost;
-                        t.4 += distinct;
+                        t.4 += 1;
                     }
-                    None => totals.push((key.clone(), f.gain(), f.original_cost, f.cost, distinct)),
+                    None => totals.push((key.clone(), f.gain(), f.original_cost, f.cost, 1)),
                 }
             }
         }
@@ -977,8 +964,8 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
         // less implausible than the damage.
         let best = totals
             .into_iter()
-            .filter(|t| prior(&t.0) * t.4 >= MIN_GAIN && t.3 <= 0.5 * t.2)
-            .fold(None::<(Step, f32, f32, f32, f32)>, |best, t| match best {
+            .filter(|t| prior(&t.0) * t.1 >= MIN_GAIN && t.3 <= 0.5 * t.2)
+            .fold(None::<(Step, f32, f32, f32, usize)>, |best, t| match best {
                 Some(b) if prior(&b.0) * b.1 + 1e-4 >= prior(&t.0) * t.1 => Some(b),
                 _ => Some(t),
             });
@@ -1058,16 +1045,25 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
 const MIN_STRUCTURAL_GAIN: f32 = 1.0;
 
 fn removes_damage(line: &str, members: &[Found]) -> bool {
-    let mut runs: Vec<(Range<usize>, String)> = Vec::with_capacity(members.len());
-    let mut sorted: Vec<&Found> = members.iter().collect();
-    sorted.sort_by_key(|f| f.span.start);
-    for f in sorted {
-        if runs.last().is_none_or(|(r, _)| r.end <= f.span.start) {
-            runs.push((f.span.clone(), f.text.clone()));
+    // Span by span, in context, so that a line whose first span shows the
+    // damage (`Ã©`) is settled without scoring the rest, nor the rest of
+    // that span once its damage outweighs its repair.
+    let mut gain = 0.0;
+    for f in members {
+        let before = plausibility::char_before(line, f.span.start);
+        let after = line[f.span.end..].chars().next();
+        let original = &line[f.span.clone()];
+        let repaired = plausibility::structural_cost_in_context(before, &f.text, after);
+        let needed = MIN_STRUCTURAL_GAIN - gain + repaired;
+        if plausibility::structural_cost_reaches(before, original, after, needed) {
+            return true;
+        }
+        gain += plausibility::structural_cost_in_context(before, original, after) - repaired;
+        if gain >= MIN_STRUCTURAL_GAIN {
+            return true;
         }
     }
-    let structural = |t: &str| plausibility::structural_cost_in_context(None, t, None);
-    structural(&splice(line, &runs)) + MIN_STRUCTURAL_GAIN <= structural(line)
+    false
 }
 
 /// Whether the line shows clean text that a legacy misread would have
@@ -1200,26 +1196,25 @@ fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     if !cjk(read_as) || !cjk(actual) {
         return true;
     }
-    let mostly_han = |t: &str| {
-        let han = t.chars().filter(|&c| chinese::readings::is_han(c)).count();
-        2 * han > t.chars().count()
-    };
+    // Characters of the Han runs that jieba finds in words of two or more.
     let in_words = |t: &str| -> usize {
-        let simplified = chinese::to_simplified(t);
-        chinese::jieba()
-            .cut(&simplified, false)
-            .into_iter()
-            .map(|w| w.word.chars().count())
-            .filter(|&n| n >= 2)
+        t.split(|c: char| !chinese::readings::is_han(c))
+            .filter(|run| run.chars().nth(1).is_some())
+            .map(|run| {
+                let simplified = chinese::to_simplified(run);
+                chinese::jieba()
+                    .cut(&simplified, false)
+                    .into_iter()
+                    .map(|w| w.word.chars().count())
+                    .filter(|&n| n >= 2)
+                    .sum::<usize>()
+            })
             .sum()
     };
     let (mut before, mut after) = (0, 0);
     for f in members.iter().filter(|f| f.gain() > 0.0) {
-        let original = &line[f.span.clone()];
-        if mostly_han(original) && mostly_han(&f.text) {
-            before += in_words(original);
-            after += in_words(&f.text);
-        }
+        before += in_words(&line[f.span.clone()]);
+        after += in_words(&f.text);
     }
     before == 0 || after > before
 }

@@ -606,6 +606,31 @@ pub(crate) fn structural_cost_in_context(
     score(before, text, after, false)
 }
 
+/// Whether [`structural_cost_in_context`] reaches `bound`, scoring only as
+/// far as it takes: damage shows within a few characters.
+pub(crate) fn structural_cost_reaches(
+    before: Option<char>,
+    text: &str,
+    after: Option<char>,
+    bound: f32,
+) -> bool {
+    let mut scorer = Scorer::default();
+    if let Some(c) = before {
+        scorer.push(c, false);
+    }
+    for c in text.chars() {
+        scorer.push(c, true);
+        // A closing quote's cost may yet be relieved by what follows.
+        if scorer.total >= bound && !scorer.quote_after_letter {
+            return true;
+        }
+    }
+    if let Some(c) = after {
+        scorer.push(c, false);
+    }
+    scorer.finish() >= bound
+}
+
 fn score(before: Option<char>, text: &str, after: Option<char>, ranking: bool) -> f32 {
     let mut scorer = Scorer {
         ranking,
@@ -748,8 +773,11 @@ impl Scorer {
         } else if matches!(class, SymOpen | Symbol)
             && c != '·'
             // An acute accent between ASCII letters is typed for an
-            // apostrophe (`don´t`, Turkish `login´e`).
-            && !(c == '´' && self.prev.is_some_and(|(p, _)| p == AsciiLetter))
+            // apostrophe (`don´t`, Turkish `login´e`), and the ordinal
+            // indicators are letters after an abbreviation or a number
+            // (`nºlin.`, `2ª`).
+            && !(matches!(c, '´' | 'º' | 'ª')
+                && self.prev.is_some_and(|(p, _)| p == AsciiLetter || (p == Digit && c != '´')))
         {
             self.symbol_in_word = self.word_script != 0;
         }

@@ -705,7 +705,12 @@ impl Scorer {
         let (class, flags) = lookup(t, c);
         let case = flags & (UPPER | LOWER);
         if own {
-            self.total += char_cost(class);
+            // Korean chat repeats a letter on its own (`ㅋㅋㅋ`, `ㅠㅠ`): one
+            // is as odd as three. Japanese kana read as EUC-KR, where lone
+            // letters come from, rarely repeats a kana.
+            if !(class == Jamo && c == self.prev_char) {
+                self.total += char_cost(class);
+            }
             if self.ranking {
                 self.total += rank_cost(class, flags);
             }

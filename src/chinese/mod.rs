@@ -1082,7 +1082,10 @@ fn choose(
             if !is_han(c) && !is_text_mark(c) {
                 f.odd_marks += 1.0;
             }
-            match pairs_up(text, site.before_at, after, c) {
+            // The character before the site is text like any other: a
+            // quote it opens (做到“, whose trail byte began the straddle)
+            // is one the site may close.
+            match pairs_up(text, question, after, c) {
                 Some(true) => f.paired += 1.0,
                 Some(false) => f.unpaired += 1.0,
                 None => {}
@@ -1123,8 +1126,8 @@ fn choose(
         // A line a choice ends must not leave a quote or bracket open
         // (壓實“四方責任”, not 壓實“四方責任。).
         if let Some(k) = site.text.find('\n') {
-            let line_start = text[..site.before_at].rfind('\n').map_or(0, |p| p + 1);
-            let line = marks(&text[line_start..site.before_at]).chain(site.text[..k].chars());
+            let line_start = text[..question].rfind('\n').map_or(0, |p| p + 1);
+            let line = marks(&text[line_start..question]).chain(site.text[..k].chars());
             f.left_open = f32::from(u8::from(leaves_open(line)));
         }
         context.fluency(&window, &mut f);

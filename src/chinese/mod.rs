@@ -1038,6 +1038,15 @@ fn choose(
             separators.push(b);
         }
     }
+    // A document that puts a digit after a character can put any digit
+    // there: the year it cites elsewhere as 2021 may start a number here.
+    if separators.iter().any(u8::is_ascii_digit) {
+        for b in b'0'..=b'9' {
+            if !separators.contains(&b) {
+                separators.push(b);
+            }
+        }
+    }
     let mut found = split::candidates(text, question, &separators);
     found.retain(|(_, site)| context.fits_the_list(text, site));
     let evidence = |site: &split::Rebuilt| -> (Evidence, String) {

@@ -822,6 +822,79 @@ fn leaves_open(line: impl Iterator<Item = char>) -> bool {
 /// characters of a parallel phrase.
 const PARALLEL: usize = 12;
 
+/// How many of the `restored` characters of `seq` stand where an item of
+/// an enumeration next to theirs has the same character. Items joined by 、
+/// are parallel: of one length, and most often sharing their last
+/// character (複雜性、艱鉅性、反覆性; 政治領悟力、政治執行力). Items of other
+/// lengths are not compared (應急處置、督查檢查等機制 shares no slot), nor
+/// items cut off by the end of `seq`, nor an item with its own copy, which
+/// an enumeration does not list.
+fn parallel_slots(seq: &[char], restored: Range<usize>) -> usize {
+    let item = |k: usize| {
+        let start = seq[..k]
+            .iter()
+            .rposition(|&c| !is_han(c))
+            .map_or(0, |p| p + 1);
+        let end = seq[k..]
+            .iter()
+            .position(|&c| !is_han(c))
+            .map_or(seq.len(), |p| k + p);
+        (start > 0 && end < seq.len()).then_some(start..end)
+    };
+    restored
+        .filter(|&k| is_han(seq[k]))
+        .filter(|&k| {
+            let Some(own) = item(k) else { return false };
+            let mut neighbours = Vec::new();
+            if own.start >= 2 && seq[own.start - 1] == '、' && is_han(seq[own.start - 2]) {
+                neighbours.extend(item(own.start - 2));
+            }
+            if seq[own.end] == '、' && seq.get(own.end + 1).is_some_and(|&c| is_han(c)) {
+                neighbours.extend(item(own.end + 1));
+            }
+            neighbours.into_iter().any(|other| {
+                other.len() == own.len()
+                    && seq[other.clone()] != seq[own.clone()]
+                    && seq[other.start + k - own.start] == seq[k]
+            })
+        })
+        .count()
+}
+
+/// Each number (a run of digits) in `seq` with a character in `restored`,
+/// and the character after it.
+fn numbers(seq: &[char], restored: Range<usize>) -> Vec<(String, Option<char>)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < seq.len() {
+        if !seq[k].is_ascii_digit() {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < seq.len() && seq[k].is_ascii_digit() {
+            k += 1;
+        }
+        // A run cut off by the edge of `seq` is not the whole number.
+        if start > 0 && k < seq.len() && start < restored.end && restored.start < k {
+            out.push((seq[start..k].iter().collect(), seq.get(k).copied()));
+        }
+    }
+    out
+}
+
+/// Whether a number fits a date it is part of: a year written in four
+/// digits falls in 1900-2099, a month in 1-12 and a day in 1-31.
+fn fits_the_calendar(number: &str, next: Option<char>) -> bool {
+    let value: u32 = number.parse().unwrap_or(u32::MAX);
+    match next {
+        Some('年') if number.len() == 4 => (1900..2100).contains(&value),
+        Some('月') => (1..=12).contains(&value),
+        Some('日' | '號' | '号') => (1..=31).contains(&value),
+        _ => true,
+    }
+}
+
 /// Up to `n` characters of text before `at`, nearest last, skipping the
 /// inserter's readings and stopping at another split site.
 fn text_before(text: &str, mut at: usize, n: usize) -> Vec<char> {
@@ -919,6 +992,11 @@ struct Evidence {
     echoed_chars: f32,
     /// Whether the choice ends a line that leaves a quote or bracket open.
     left_open: f32,
+    /// Restored Han characters in the same place of an enumeration's item
+    /// as in the item next to it (精準度、知曉度、便捷度).
+    parallel: f32,
+    /// Numbers with restored digits that no calendar has (6022年, 13月).
+    bad_date: f32,
 }
 
 /// The names of [`Evidence::features`], for the fitter.
@@ -945,9 +1023,11 @@ pub const EVIDENCE_FEATURES: [&str; FEATURES] = [
     "document_chars",
     "echoed_chars",
     "left_open",
+    "parallel",
+    "bad_date",
 ];
 
-const FEATURES: usize = 21;
+const FEATURES: usize = 23;
 
 /// How many characters of news text the news model counts for next to the
 /// document's own, in each context: a document repeats its phrases (政治巡察
@@ -993,6 +1073,8 @@ impl Evidence {
             self.document_chars,
             self.echoed_chars,
             self.left_open,
+            self.parallel,
+            self.bad_date,
         ]
     }
 }
@@ -1000,8 +1082,8 @@ impl Evidence {
 /// The weights of [`Evidence::features`], as `examples/fit_evidence.rs`
 /// fitted them.
 const WEIGHTS: [f32; FEATURES] = [
-    0.45, 0.39, 0.65, 1.73, -4.48, 0.27, 4.48, -5.26, -5.63, -1.17, -1.45, 5.12, -0.42, 6.11, 0.43,
-    2.94, -1.14, 0.02, 0.51, 0.89, -1.86,
+    0.46, 0.35, 0.46, 1.44, -4.86, 0.30, 4.65, -5.35, -5.65, -1.19, -4.30, 5.25, -1.36, 5.99, 0.41,
+    3.27, -1.22, -0.05, 0.59, 0.41, -2.57, 3.67, -5.13,
 ];
 
 /// How many characters of context on each side a choice is read with.
@@ -1036,6 +1118,15 @@ fn choose(
     for b in [b'\n', b'(', b' '] {
         if !separators.contains(&b) {
             separators.push(b);
+        }
+    }
+    // A document that puts a digit after a character can put any digit
+    // there: the year it cites elsewhere as 2021 may start a number here.
+    if separators.iter().any(u8::is_ascii_digit) {
+        for b in b'0'..=b'9' {
+            if !separators.contains(&b) {
+                separators.push(b);
+            }
         }
     }
     let mut found = split::candidates(text, question, &separators);
@@ -1082,7 +1173,10 @@ fn choose(
             if !is_han(c) && !is_text_mark(c) {
                 f.odd_marks += 1.0;
             }
-            match pairs_up(text, site.before_at, after, c) {
+            // The character before the site is text like any other: a
+            // quote it opens (做到“, whose trail byte began the straddle)
+            // is one the site may close.
+            match pairs_up(text, question, after, c) {
                 Some(true) => f.paired += 1.0,
                 Some(false) => f.unpaired += 1.0,
                 None => {}
@@ -1120,11 +1214,21 @@ fn choose(
             .chars()
             .filter(|&c| is_han(c) && around.contains(&c))
             .count() as f32;
+        let mut wide = text_before(text, site.before_at, PARALLEL);
+        wide.push(site.before);
+        let restored = wide.len()..wide.len() + site.text.chars().count();
+        wide.extend(site.text.chars());
+        wide.extend(text_after(text, after, PARALLEL));
+        f.parallel = parallel_slots(&wide, restored.clone()) as f32;
+        f.bad_date = numbers(&wide, restored)
+            .into_iter()
+            .filter(|(number, next)| !fits_the_calendar(number, *next))
+            .count() as f32;
         // A line a choice ends must not leave a quote or bracket open
         // (壓實“四方責任”, not 壓實“四方責任。).
         if let Some(k) = site.text.find('\n') {
-            let line_start = text[..site.before_at].rfind('\n').map_or(0, |p| p + 1);
-            let line = marks(&text[line_start..site.before_at]).chain(site.text[..k].chars());
+            let line_start = text[..question].rfind('\n').map_or(0, |p| p + 1);
+            let line = marks(&text[line_start..question]).chain(site.text[..k].chars());
             f.left_open = f32::from(u8::from(leaves_open(line)));
         }
         context.fluency(&window, &mut f);
@@ -1426,7 +1530,32 @@ fn simplify_lines(text: &str, sites: Vec<Change>, evidence: &str) -> Vec<Change>
 
 #[cfg(test)]
 mod tests {
-    use super::holds_han;
+    use super::{fits_the_calendar, holds_han, parallel_slots};
+
+    #[test]
+    fn parallel_items_share_their_slots() {
+        let slots = |text: &str, restored: char| {
+            let seq: Vec<char> = text.chars().collect();
+            let k = seq.iter().rposition(|&c| c == restored).unwrap();
+            parallel_slots(&seq, k..k + 1)
+        };
+        assert_eq!(slots("提高精準度、知曉度、便捷度,幫助", '度'), 1);
+        assert_eq!(slots("判斷力、政治領悟力、政治執行力,統籌", '力'), 1);
+        assert_eq!(slots("判斷力、政治領悟力、政治執行了,統籌", '了'), 0);
+        // A longer item is not one of the list, nor a repeated one.
+        assert_eq!(slots("值守、應急處置、督查檢查等機置,遇到", '置'), 0);
+        assert_eq!(slots("堅持,兩手抓、兩手抓,全力", '抓'), 0);
+    }
+
+    #[test]
+    fn dates_fit_the_calendar() {
+        assert!(fits_the_calendar("2022", Some('年')));
+        assert!(!fits_the_calendar("6022", Some('年')));
+        assert!(fits_the_calendar("12", Some('月')));
+        assert!(!fits_the_calendar("13", Some('月')));
+        assert!(!fits_the_calendar("32", Some('日')));
+        assert!(fits_the_calendar("6022", Some('人')));
+    }
 
     #[test]
     fn han_is_found_in_any_block_and_lookalike_leads_are_passed_over() {

@@ -156,3 +156,16 @@ fn clean_translations_are_left_alone() {
         assert_eq!(repaired(text), text);
     }
 }
+
+/// Korean chat repeats a letter on its own (`ㅋㅋㅋ`, `ㅠㅠ`); a line of it
+/// (CPython's `cjkencodings/cp949-utf8.txt`) once read as EUC-JP misread as
+/// EUC-KR (`ぁぁぁ』ば_ば`).
+#[test]
+fn repeated_korean_letters_are_chat_not_kana() {
+    for text in [
+        "흐흐흐 ㄱㄱㄱ☆ㅠ_ㅠ 어릨 탸콰긐 뎌응 칑九들乙 ㉯드긐",
+        "ㅋㅋㅋㅋ 진짜 웃기다 ㅠㅠ",
+    ] {
+        assert_eq!(repaired(text), text);
+    }
+}

@@ -6,6 +6,13 @@ fn repaired(text: &str) -> String {
     repair(text, &Options::default()).text
 }
 
+/// Clean texts: each must come back byte for byte.
+fn left_alone(texts: &[&str]) {
+    for &text in texts {
+        assert_eq!(repaired(text), text);
+    }
+}
+
 /// A `?` after a repaired no-break space is a real question mark: it must
 /// not be taken for a lost byte by reading the no-break space back through
 /// yet another codec (`\u{a0}?` through x-mac-cyrillic is `�`).
@@ -32,7 +39,7 @@ fn lone_misread_no_break_space_is_repaired() {
 #[test]
 fn replacement_character_read_as_western_is_left_alone() {
     let text = "The decoder printed ï¿½ where the byte was broken.";
-    assert_eq!(repaired(text), text);
+    left_alone(&[text]);
 }
 
 /// Localised man pages (Debian's Serbian, Russian and Ukrainian ones) once
@@ -42,7 +49,7 @@ fn replacement_character_read_as_western_is_left_alone() {
 /// punctuation legitimately joins words of two alphabets.
 #[test]
 fn escapes_and_punctuation_glued_to_cyrillic_are_not_damage() {
-    for text in [
+    left_alone(&[
         "hello\\nмир",
         "msg = \"Ошибка:\\nфайл не найден\"",
         "\\fBудп\\fR и \\fIтцп\\fR",
@@ -50,18 +57,14 @@ fn escapes_and_punctuation_glued_to_cyrillic_are_not_damage() {
         "змінює повне ім\\*(Aqя користувача",
         "зі списку \\fIсписок_pid\\fP. Таким чином,",
         "файл.txt и Windows-совместимый",
-    ] {
-        assert_eq!(repaired(text), text);
-    }
+    ]);
 }
 
 /// An acute accent typed for an apostrophe (`don´t`, Turkish `login´e`) is
 /// not `ï` read through IBM850.
 #[test]
 fn acute_accent_as_apostrophe_is_kept() {
-    for text in ["don´t and it´s", "\\fBlogin\\fR´e bildirmek"] {
-        assert_eq!(repaired(text), text);
-    }
+    left_alone(&["don´t and it´s", "\\fBlogin\\fR´e bildirmek"]);
 }
 
 /// A long clean Ukrainian line (procps's `ps.1`) was rewritten word by word
@@ -76,7 +79,7 @@ fn clean_cyrillic_is_not_swapped_for_another_codepage_on_frequency_alone() {
                 якого процес працює (відношення «час процесора/справжній час»), виражене у \
                 відсотках. Дуже часто загальна сума таких значень є меншою за 100% \
                 (альтернатива — \\fBpcpu\\fP).";
-    assert_eq!(repaired(text), text);
+    left_alone(&[text]);
 }
 
 /// German, Czech, Serbian and Ukrainian close quotes with `“`, right after
@@ -84,13 +87,11 @@ fn clean_cyrillic_is_not_swapped_for_another_codepage_on_frequency_alone() {
 /// middle byte of a misread sequence (man-db's Serbian `lexgrog.1`).
 #[test]
 fn closing_quote_after_a_letter_is_kept() {
-    for text in [
+    left_alone(&[
         "страница упутства замене „.SH НАЗИВ“ са „.SH МОЈПРОГРАМ“, и тада \\fB%мандб%\\fP",
         "Er sagte „schön“ und ging.",
         "Viz „Příliš žluťoučký kůň“.",
-    ] {
-        assert_eq!(repaired(text), text);
-    }
+    ]);
 }
 
 /// Markup between CJK words: Japanese and Chinese man pages (apt's
@@ -100,13 +101,11 @@ fn closing_quote_after_a_letter_is_kept() {
 /// misread as EUC-JP (`ΡΓⅡ【Ⅸ`) or EUC-JP misread as GBK (`箝誓匂`).
 #[test]
 fn escapes_before_cjk_words_are_not_damage() {
-    for text in [
+    left_alone(&[
         "[\\fB\\-o=\\fR\\fB\\fI設定文字列\\fR\\fR] {showpkg\\ \\fIパッケージ\\fR...  | \
          showsrc\\ \\fIパッケージ\\fR...  | show\\ \\fIパッケージ\\fR\\ [/\\fI対象リリース\\fR}]",
         "\\fB\\-H\\fP[\\fI浏览器\\/\\fP], \\fB\\-\\-html\\fP[=\\fI浏览器\\/\\fP]",
-    ] {
-        assert_eq!(repaired(text), text);
-    }
+    ]);
 }
 
 /// One odd word in a Cyrillic line (`?ltред` in a `less` prompt) is not
@@ -115,7 +114,7 @@ fn escapes_before_cjk_words_are_not_damage() {
 #[test]
 fn a_misread_the_rest_of_the_line_contradicts_is_refused() {
     let text = "\\fB\\e\\ Страница\\e\\ упутства\\e\\ \\e$MAN_PN\\e\\ ?ltред\\e\\ %lt?L/%L.:\\fP";
-    assert_eq!(repaired(text), text);
+    left_alone(&[text]);
 }
 
 /// Translations (gettext catalogues of Debian's packages, 60 MB in 190
@@ -124,7 +123,7 @@ fn a_misread_the_rest_of_the_line_contradicts_is_refused() {
 /// damage.
 #[test]
 fn clean_translations_are_left_alone() {
-    for text in [
+    left_alone(&[
         // printf conversions glued to Cyrillic units.
         "%liд %liч %liм %liс",
         "%c%s… %llu/%lluс",
@@ -152,9 +151,7 @@ fn clean_translations_are_left_alone() {
         // Two rare characters in a common phrase: EUC-JP read as GBK
         // would give five common characters that make no words.
         "不涉及亵渎",
-    ] {
-        assert_eq!(repaired(text), text);
-    }
+    ]);
 }
 
 /// Korean chat repeats a letter on its own (`ㅋㅋㅋ`, `ㅠㅠ`); a line of it
@@ -162,10 +159,8 @@ fn clean_translations_are_left_alone() {
 /// EUC-KR (`ぁぁぁ』ば_ば`).
 #[test]
 fn repeated_korean_letters_are_chat_not_kana() {
-    for text in [
+    left_alone(&[
         "흐흐흐 ㄱㄱㄱ☆ㅠ_ㅠ 어릨 탸콰긐 뎌응 칑九들乙 ㉯드긐",
         "ㅋㅋㅋㅋ 진짜 웃기다 ㅠㅠ",
-    ] {
-        assert_eq!(repaired(text), text);
-    }
+    ]);
 }

@@ -1159,8 +1159,9 @@ fn keeps_western_words(line: &str, misread: &Step, members: &[Found]) -> bool {
         .filter(|f| foreign(&line[f.span.clone()]) && latin(&f.text))
     {
         let start = line[..f.span.start]
-            .rfind(char::is_whitespace)
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rfind(|(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let end = line[f.span.end..]
             .find(char::is_whitespace)
             .map_or(line.len(), |i| f.span.end + i);

@@ -164,3 +164,24 @@ fn repeated_korean_letters_are_chat_not_kana() {
         "ㅋㅋㅋㅋ 진짜 웃기다 ㅠㅠ",
     ]);
 }
+
+/// A letter held for emphasis is one letter, not a run of accented letters
+/// (Debian's coreutils changelog tests with `yes áááá…`): a run of one
+/// letter once read as GBK (`後後後`) or Shift_JIS (`試試試`).
+#[test]
+fn a_letter_held_for_emphasis_is_not_a_run() {
+    left_alone(&[
+        "yes áááááááááááááááááááá | head -n100000 > mbc.txt",
+        "Aaaaaaaahhh, ÄÄÄÄÄÄÄH!",
+        "nããããão acredito",
+    ]);
+}
+
+/// A no-break space is white space of two bytes; finding the word around a
+/// span once cut inside it (a property test's `A\u{82} \u{9a}¦¿0A\u{82}À`).
+#[test]
+fn words_are_found_around_a_no_break_space() {
+    let text = "A\u{82} \u{9a}¦¿0A\u{82}À ";
+    let fixed = repair(text, &Options::default());
+    assert_eq!(unbake::apply_changes(text, &fixed.changes), fixed.text);
+}

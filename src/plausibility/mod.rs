@@ -838,11 +838,14 @@ impl Scorer {
         }
         // Runs of accented letters: legacy text read as Western (`Ïðèâåò`
         // is windows-1251 "Привет") is all accented letters, while real
-        // orthographies rarely put four together.
+        // orthographies rarely put four together. A letter held for
+        // emphasis (`nããããão`, `ÄÄÄÄH!`) is one letter, not a run.
         if matches!(class, Latin | WinLetter) {
-            self.accented_run += 1;
-            if self.accented_run >= ACCENTED_RUN_COSTS {
-                self.total += 0.75;
+            if c != self.prev_char {
+                self.accented_run += 1;
+                if self.accented_run >= ACCENTED_RUN_COSTS {
+                    self.total += 0.75;
+                }
             }
         } else {
             self.accented_run = 0;
@@ -996,6 +999,7 @@ pub fn is_unremarkable(text: &str) -> bool {
 fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
     let mut clashes = 0;
     let mut accented_run = 0;
+    let mut prev = 0;
     let mut i = start;
     loop {
         // `bytes` is valid UTF-8, so the length of each sequence is its
@@ -1020,14 +1024,17 @@ fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
             return (Some(false), i);
         }
         if screen::is_accented(category) {
-            accented_run += 1;
-            if accented_run == ACCENTED_RUN_COSTS {
-                return (Some(false), i);
+            if cp != prev {
+                accented_run += 1;
+                if accented_run == ACCENTED_RUN_COSTS {
+                    return (Some(false), i);
+                }
             }
         } else {
             accented_run = 0;
         }
         clashes = screen::CLASHES[usize::from(category & 15)];
+        prev = cp;
         i += len;
     }
     (Some(true), i)

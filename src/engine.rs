@@ -1055,10 +1055,7 @@ fn removes_damage(line: &str, members: &[Found]) -> bool {
         let original = &line[f.span.clone()];
         let repaired = plausibility::structural_cost_in_context(before, &f.text, after);
         let needed = MIN_STRUCTURAL_GAIN - gain + repaired;
-        if plausibility::structural_cost_reaches(before, original, after, needed) {
-            return true;
-        }
-        gain += plausibility::structural_cost_in_context(before, original, after) - repaired;
+        gain += plausibility::structural_cost_up_to(before, original, after, needed) - repaired;
         if gain >= MIN_STRUCTURAL_GAIN {
             return true;
         }

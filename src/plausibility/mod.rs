@@ -606,14 +606,15 @@ pub(crate) fn structural_cost_in_context(
     score(before, text, after, false)
 }
 
-/// Whether [`structural_cost_in_context`] reaches `bound`, scoring only as
-/// far as it takes: damage shows within a few characters.
-pub(crate) fn structural_cost_reaches(
+/// [`structural_cost_in_context`], scored only until it reaches `bound`
+/// (damage shows within a few characters): the whole cost if it stays
+/// below, and some cost at least `bound` if not.
+pub(crate) fn structural_cost_up_to(
     before: Option<char>,
     text: &str,
     after: Option<char>,
     bound: f32,
-) -> bool {
+) -> f32 {
     let mut scorer = Scorer::default();
     if let Some(c) = before {
         scorer.push(c, false);
@@ -622,13 +623,13 @@ pub(crate) fn structural_cost_reaches(
         scorer.push(c, true);
         // A closing quote's cost may yet be relieved by what follows.
         if scorer.total >= bound && !scorer.quote_after_letter {
-            return true;
+            return scorer.total;
         }
     }
     if let Some(c) = after {
         scorer.push(c, false);
     }
-    scorer.finish() >= bound
+    scorer.finish()
 }
 
 fn score(before: Option<char>, text: &str, after: Option<char>, ranking: bool) -> f32 {

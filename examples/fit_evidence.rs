@@ -23,6 +23,7 @@
 mod generator;
 
 use generator::{generate, Generated};
+use rayon::prelude::*;
 use unbake::chinese::{split_site_evidence, EVIDENCE_FEATURES};
 use unbake::{apply_changes, Options};
 
@@ -40,9 +41,14 @@ struct Site {
 }
 
 fn sites(cases: &[Generated]) -> Vec<Site> {
+    let traced: Vec<_> = cases
+        .par_iter()
+        .filter(|c| c.split)
+        .map(|case| (case, split_site_evidence(&case.input)))
+        .collect();
     let mut out = Vec::new();
-    for case in cases.iter().filter(|c| c.split) {
-        for site in split_site_evidence(&case.input) {
+    for (case, traced) in traced {
+        for site in traced {
             let true_ones: Vec<usize> = (0..site.len())
                 .filter(|&k| case.expected.contains(&site[k].1))
                 .collect();
@@ -184,9 +190,12 @@ fn check(sites: &[Site], w: &[f64]) {
 /// Repairs whole cases with the weights as compiled, as the test counts.
 fn eval(seed: u64) {
     let cases = generate(CASES, seed);
+    let repaired: Vec<_> = cases
+        .par_iter()
+        .map(|case| unbake::chinese::repair(&case.input, &Options::default()).0)
+        .collect();
     let (mut failed, mut split_failed, mut wrong) = (0, 0, 0);
-    for case in &cases {
-        let (changes, _) = unbake::chinese::repair(&case.input, &Options::default());
+    for (case, changes) in cases.iter().zip(repaired) {
         if apply_changes(&case.input, &changes) != case.expected {
             failed += 1;
             split_failed += usize::from(case.split);

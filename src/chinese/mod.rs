@@ -18,8 +18,9 @@
 //! is not on the list. The choices left are scored with what the document
 //! itself says (the characters and pairs it uses, what follows what, its
 //! script, its parallel phrases), with word frequencies and word classes
-//! from jieba's dictionary, and with how news text strings characters
-//! together (`ngrams.rs`), weighed by a log-linear model fitted on
+//! from jieba's dictionary, with how often recent text uses each word
+//! (`words.rs`), and with how news text strings characters together
+//! (`ngrams.rs`), weighed by a log-linear model fitted on
 //! generated damage; a site whose best choice does not clearly beat the
 //! next is reported, not repaired. Sites after characters with the same
 //! trail byte and the same reading share their straddling character, so
@@ -40,6 +41,7 @@ mod ngrams;
 pub(crate) mod readings;
 pub(crate) mod split;
 pub(crate) mod traditional;
+mod words;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -569,25 +571,14 @@ impl Context {
     /// each word as likely as its frequency, summed over every way to cut
     /// the run into words: a run that reads as words in more than one way
     /// (强弱/项, 强/弱项) is that much more plausible than one that reads
-    /// only one way. The dictionary is of simplified Chinese, so
-    /// traditional text is converted first.
-    fn words_logp(&self, han: &str) -> f32 {
-        let chars: Vec<char> = traditional::to_simplified(han).chars().collect();
-        let n = chars.len();
-        let mut rest = vec![0.0f32; n + 1];
-        for i in (0..n).rev() {
-            let cuts: Vec<f32> = (1..=LONGEST_WORD.min(n - i))
-                .filter_map(|len| {
-                    let word: String = chars[i..i + len].iter().collect();
-                    // A character the dictionary lacks counts as seen once.
-                    let freq = self.word(&word).or((len == 1).then_some(0.0))?;
-                    Some(freq - JIEBA_LOG_TOTAL + rest[i + len])
-                })
-                .collect();
-            let top = cuts.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            rest[i] = top + cuts.iter().map(|c| (c - top).exp()).sum::<f32>().ln();
-        }
-        rest[0]
+    /// only one way. The dictionary is of simplified Chinese, and so must
+    /// the run be.
+    fn words_logp(&self, simplified: &[char]) -> f32 {
+        segmentations_logp(simplified, |word| {
+            // A character the dictionary lacks counts as seen once.
+            let unseen = (word.chars().count() == 1).then_some(0.0);
+            Some(self.word(word).or(unseen)? - JIEBA_LOG_TOTAL)
+        })
     }
 
     /// How a window of text reads, added to `f`: its Han runs by jieba's
@@ -597,7 +588,13 @@ impl Context {
     /// its clauses end on words that can end one.
     fn fluency(&self, window: &[char], f: &mut Evidence) {
         for run in window.split(|&c| !is_han(c)).filter(|r| !r.is_empty()) {
-            f.words += self.words_logp(&run.iter().collect::<String>());
+            let run = traditional::to_simplified(&run.iter().collect::<String>());
+            let run: Vec<char> = run.chars().collect();
+            f.words += self.words_logp(&run);
+            f.modern_words += segmentations_logp(&run, |word| {
+                let unseen = (word.chars().count() == 1).then(words::unseen_logp);
+                words::logp(word).or(unseen)
+            });
         }
         for &c in window.iter().filter(|&&c| !is_han(c)) {
             let n = self.counts.get(&c).copied().unwrap_or(0) as f32;
@@ -668,6 +665,28 @@ impl Context {
         }
         ((n / own + kinds * back) / (seen + kinds)).ln()
     }
+}
+
+/// The log probability of a run of Han characters, summed over every way
+/// to cut it into words of at most [`LONGEST_WORD`] characters, each word
+/// as likely as `logp` says (`None`: not a word).
+fn segmentations_logp(chars: &[char], logp: impl Fn(&str) -> Option<f32>) -> f32 {
+    let n = chars.len();
+    let mut rest = vec![0.0f32; n + 1];
+    let mut word = String::new();
+    for i in (0..n).rev() {
+        let mut cuts = Vec::with_capacity(LONGEST_WORD);
+        word.clear();
+        for len in 1..=LONGEST_WORD.min(n - i) {
+            word.push(chars[i + len - 1]);
+            if let Some(p) = logp(&word) {
+                cuts.push(p + rest[i + len]);
+            }
+        }
+        let top = cuts.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        rest[i] = top + cuts.iter().map(|c| (c - top).exp()).sum::<f32>().ln();
+    }
+    rest[0]
 }
 
 pub(crate) fn jieba() -> &'static jieba_rs::Jieba {
@@ -944,8 +963,10 @@ fn text_after(text: &str, mut at: usize, n: usize) -> Vec<char> {
 /// What a choice of lost bytes is scored on.
 #[derive(Default)]
 struct Evidence {
-    /// The log probability of the window's Han runs under jieba's model.
+    /// The log probability of the window's Han runs under jieba's model,
+    /// and under the word counts of modern text (`words.rs`).
     words: f32,
+    modern_words: f32,
     /// The log probability of its other characters, as often as the
     /// document and general Chinese text use them.
     marks: f32,
@@ -1025,9 +1046,10 @@ pub const EVIDENCE_FEATURES: [&str; FEATURES] = [
     "left_open",
     "parallel",
     "bad_date",
+    "modern_words",
 ];
 
-const FEATURES: usize = 23;
+const FEATURES: usize = 24;
 
 /// How many characters of news text the news model counts for next to the
 /// document's own, in each context: a document repeats its phrases (政治巡察
@@ -1075,6 +1097,7 @@ impl Evidence {
             self.left_open,
             self.parallel,
             self.bad_date,
+            self.modern_words,
         ]
     }
 }
@@ -1082,8 +1105,8 @@ impl Evidence {
 /// The weights of [`Evidence::features`], as `examples/fit_evidence.rs`
 /// fitted them.
 const WEIGHTS: [f32; FEATURES] = [
-    0.46, 0.35, 0.46, 1.44, -4.86, 0.30, 4.65, -5.35, -5.65, -1.19, -4.30, 5.25, -1.36, 5.99, 0.41,
-    3.27, -1.22, -0.05, 0.59, 0.41, -2.57, 3.67, -5.13,
+    -0.26, 0.44, 0.06, 1.21, -4.58, 0.29, 4.55, -4.73, -6.13, -0.65, -1.64, 4.96, -1.54, 6.03,
+    0.30, 2.77, -1.38, -0.18, 0.64, 0.72, -2.38, 3.00, -4.69, 0.67,
 ];
 
 /// How many characters of context on each side a choice is read with.

@@ -165,7 +165,8 @@ struct Insertions {
     undetermined: Vec<Finding>,
 }
 
-/// Each split site's candidates, as [`find_insertions`] meets them: the
+/// Each split site's candidates, as [`find_insertions`] meets them on its
+/// first walk, before restored sites inform the document's counts: the
 /// evidence for each, and the text it was read in (the restored characters
 /// with [`WINDOW`] characters of context on each side).
 type Trace = Vec<Vec<(Evidence, String)>>;
@@ -218,15 +219,17 @@ fn find_insertions(text: &str, trace: Option<&mut Trace>) -> Option<Insertions> 
         });
 
     let mut context = None;
-    let mut walk = Walk::default();
-    walk.run(text, &listed, &mut context, trace);
-    let shared = walk.shared_straddlers(&listed);
-    if !shared.is_empty() {
-        walk = Walk {
-            shared,
-            ..Walk::default()
-        };
-        walk.run(text, &listed, &mut context, None);
+    let mut walk = Walk::decide(text, &listed, &mut context, trace);
+    // The sites a walk settles restore words the document uses elsewhere
+    // (處置, 人民, 巡察 split wherever they occur): read once more with
+    // them restored, the sites it left may be settled by them.
+    if let (Some(first), false, false) = (
+        &context,
+        walk.undetermined.is_empty(),
+        walk.splits.is_empty(),
+    ) {
+        let mut adapted = Some(first.adapted(&restored(text, &walk.splits)));
+        walk = Walk::decide(text, &listed, &mut adapted, None);
     }
     let Walk {
         splits,
@@ -257,6 +260,21 @@ fn find_insertions(text: &str, trace: Option<&mut Trace>) -> Option<Insertions> 
     })
 }
 
+/// `text` with the split sites it has settled restored.
+fn restored(text: &str, splits: &[SplitSite]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for site in splits {
+        let before = &text[site.span.clone()];
+        let rejoined = rejoin(before, &site.lost).expect("a chosen site rebuilds");
+        out += &text[at..site.span.start];
+        out += &drop_readings(&rejoined).unwrap_or(rejoined);
+        at = site.span.end;
+    }
+    out += &text[at..];
+    out
+}
+
 /// Split sites that must share their straddling character: those after
 /// characters with the same trail byte, whose readings are the same. The
 /// straddler is that trail byte and the lost byte, and the inserter's list
@@ -281,6 +299,27 @@ struct Walk {
 }
 
 impl Walk {
+    /// Walks the split sites, and walks them again where groups of sites
+    /// that share a straddler are decided together.
+    fn decide(
+        text: &str,
+        listed: &BTreeMap<(char, &str), usize>,
+        context: &mut Option<Context>,
+        trace: Option<&mut Trace>,
+    ) -> Walk {
+        let mut walk = Walk::default();
+        walk.run(text, listed, context, trace);
+        let shared = walk.shared_straddlers(listed);
+        if !shared.is_empty() {
+            walk = Walk {
+                shared,
+                ..Walk::default()
+            };
+            walk.run(text, listed, context, None);
+        }
+        walk
+    }
+
     fn run(
         &mut self,
         text: &str,
@@ -480,6 +519,18 @@ impl Context {
             unlisted,
             words: RefCell::new(HashMap::new()),
             clause_ends: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The context of `view`, the document with some sites restored, for
+    /// everything but what the inserter's list is seen to hold: a restored
+    /// character shows no reading, and the pair its straddler made with
+    /// the character before is intact, yet both are on the list.
+    fn adapted(&self, view: &str) -> Context {
+        Context {
+            separators: self.separators.clone(),
+            unlisted: self.unlisted.clone(),
+            ..Context::new(view, self.annotated.clone())
         }
     }
 

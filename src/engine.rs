@@ -1063,9 +1063,13 @@ fn removes_damage(line: &str, members: &[Found]) -> bool {
     false
 }
 
+/// How much less plausible a misread may make one of the spans its line
+/// takes along: real damage undone reads at least as well, span by span.
+const GARBLED: f32 = 1.0;
+
 /// Whether the line shows clean text that a legacy misread would have
-/// garbled. Such a misread decoded every byte of the line with one codec,
-/// so a clean word it would turn into damage (`Страница` read back from
+/// garbled, or would garble. Such a misread decoded every byte of the line
+/// with one codec, so a clean word it would turn into damage (`Страница` read back from
 /// windows-1251 as windows-1257 is `Ñòðàíèöà`) says the line was never
 /// read that way, and its one odd word (`?ltред`, in markup) is something
 /// else. Words the misread leaves alone, or cannot encode (Cyrillic in a
@@ -1080,21 +1084,31 @@ fn contradicted(line: &str, misread: &Step, members: &[Found]) -> bool {
     ) {
         return false;
     }
-    spans_of(line)
-        .filter(|r| {
-            !members
-                .iter()
-                .any(|m| r.start < m.span.end && m.span.start < r.end)
-        })
-        .any(|r| {
-            let span = &line[r.clone()];
-            let before = plausibility::char_before(line, r.start);
-            let after = line[r.end..].chars().next();
-            let structural = |t: &str| plausibility::structural_cost_in_context(before, t, after);
-            misread
-                .apply(span)
-                .is_some_and(|t| t != span && structural(span) == 0.0 && structural(&t) > 0.0)
-        })
+    let garbles = |r: &Range<usize>, t: &str| {
+        let span = &line[r.clone()];
+        let before = plausibility::char_before(line, r.start);
+        let after = line[r.end..].chars().next();
+        let structural = |t: &str| plausibility::structural_cost_in_context(before, t, after);
+        t != span && structural(span) == 0.0 && structural(t) > 0.0
+    };
+    // A clean word the line's vote would take along counts as much as one
+    // it leaves, and so does one it would make much less likely, if not
+    // impossible (`bsН задержка` through KOI8-R and windows-1256 is Arabic
+    // that only the mixed word gains from).
+    members
+        .iter()
+        .any(|m| garbles(&m.span, &m.text) || m.gain() <= -GARBLED)
+        || spans_of(line)
+            .filter(|r| {
+                !members
+                    .iter()
+                    .any(|m| r.start < m.span.end && m.span.start < r.end)
+            })
+            .any(|r| {
+                misread
+                    .apply(&line[r.clone()])
+                    .is_some_and(|t| garbles(&r, &t))
+            })
 }
 
 /// Whether a misread is shown as real damage is, by the spans that gain

@@ -185,3 +185,15 @@ fn words_are_found_around_a_no_break_space() {
     let fixed = repair(text, &Options::default());
     assert_eq!(unbake::apply_changes(text, &fixed.changes), fixed.text);
 }
+
+/// A Cyrillic capital typed for a Latin one before spaces (`csН` in
+/// Russian coreutils' stty help) reads, with the space taken for a
+/// no-break space, as UTF-8 for a combining double tilde: a mark no text
+/// uses, so no better than the mixed word.
+#[test]
+fn a_cyrillic_capital_before_spaces_is_not_a_double_diacritic() {
+    left_alone(&[
+        "  csН           установить размер символа в N бит, N в [5..8]",
+        " * bsН           задержка забоя, N в [0..1]",
+    ]);
+}

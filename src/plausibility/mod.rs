@@ -67,6 +67,10 @@ classes! {
     SymClose,
     /// Spacing modifier letters (`ˆ ˜ ˇ`).
     Modifier,
+    /// Combining marks next to no text uses: double diacritics, medieval
+    /// superscript letters. A no-break space misread after a Cyrillic
+    /// capital (`Н\u{A0}`) is one of them as UTF-8.
+    RareMark,
     Combining,
     Greek,
     Cyrillic,
@@ -366,6 +370,7 @@ fn base_class(c: char) -> Class {
         '\u{A1}'..='\u{BF}' | '×' | '÷' => SymOpen,
         '\u{C0}'..='\u{24F}' if is_common_latin(cp) => Latin,
         '\u{180}'..='\u{2AF}' => LatinRare,
+        '\u{346}'..='\u{34E}' | '\u{350}'..='\u{36F}' => RareMark,
         '\u{2B0}'..='\u{2FF}' | '\u{329}'..='\u{36F}' => Modifier,
         '\u{300}'..='\u{328}'
         | '\u{1AB0}'..='\u{1AFF}'
@@ -481,7 +486,7 @@ fn char_cost(class: Class) -> f32 {
         C1 => 5.0,
         Control => 4.0,
         PrivateUse => 3.0,
-        RareScript => 2.5,
+        RareScript | RareMark => 2.5,
         HanRare => 2.0,
         LatinRare | HangulRare | Format => 1.5,
         HanKnown | Modifier => 1.0,
@@ -521,7 +526,7 @@ fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
     let mut cost = 0.0;
     if a_letter_beyond_ascii {
         cost += match b {
-            SymOpen | C1 | Modifier => 2.5,
+            SymOpen | C1 | Modifier | RareMark => 2.5,
             // `Ãœ` is Ü misread; Czech capitals put `ÝŠ` together.
             WinLetter if a_case == UPPER && a != WinLetter => {
                 if b_case == LOWER {
@@ -535,7 +540,9 @@ fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
             _ => 0.0,
         };
     }
-    if matches!(a, SymOpen | SymClose | WinLetter) && matches!(b, SymOpen | C1 | Modifier) {
+    if matches!(a, SymOpen | SymClose | WinLetter)
+        && matches!(b, SymOpen | C1 | Modifier | RareMark)
+    {
         cost += 1.0;
     }
     if a_case == LOWER && b_case == UPPER && (a != AsciiLetter || b != AsciiLetter) {

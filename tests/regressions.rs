@@ -197,3 +197,11 @@ fn a_cyrillic_capital_before_spaces_is_not_a_double_diacritic() {
         " * bsН           задержка забоя, N в [0..1]",
     ]);
 }
+
+/// The maqaf is Hebrew's hyphen, and a quote may open after it; with a low
+/// quote the pair is UTF-8 for a Greek tonos through windows-1255
+/// (xkeyboard-config's Hebrew catalogue).
+#[test]
+fn a_quote_after_a_maqaf_is_hebrew() {
+    left_alone(&["משמאל ל־„A”", "המקש ל־„Compose”"]);
+}

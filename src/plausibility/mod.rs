@@ -390,6 +390,9 @@ fn base_class(c: char) -> Class {
         | '\u{5C4}'
         | '\u{5C5}'
         | '\u{5C7}' => Combining,
+        // The maqaf is Hebrew's hyphen: it ends a word, and a quote may
+        // open after it (`ל־„A”`).
+        '\u{5BE}' => SymClose,
         '\u{590}'..='\u{5FF}' | '\u{FB1D}'..='\u{FB4F}' => Hebrew,
         '\u{600}'..='\u{6FF}'
         | '\u{750}'..='\u{77F}'

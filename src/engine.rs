@@ -1069,10 +1069,10 @@ const GARBLED: f32 = 1.0;
 
 /// Whether the line shows clean text that a legacy misread would have
 /// garbled, or would garble. Such a misread decoded every byte of the line
-/// with one codec, so a clean word it would turn into damage (`Страница` read back from
-/// windows-1251 as windows-1257 is `Ñòðàíèöà`) says the line was never
-/// read that way, and its one odd word (`?ltред`, in markup) is something
-/// else. Words the misread leaves alone, or cannot encode (Cyrillic in a
+/// with one codec, so a clean word it would turn into damage (`Страница`
+/// read back from windows-1251 as windows-1257 is `Ñòðàíèöà`) says the
+/// line was never read that way, and its one odd word (`?ltред`, in
+/// markup) is something else. Words the misread leaves alone, or cannot encode (Cyrillic in a
 /// field beside one read as windows-1252), say nothing.
 fn contradicted(line: &str, misread: &Step, members: &[Found]) -> bool {
     if matches!(
@@ -1097,7 +1097,7 @@ fn contradicted(line: &str, misread: &Step, members: &[Found]) -> bool {
     // that only the mixed word gains from).
     members
         .iter()
-        .any(|m| garbles(&m.span, &m.text) || m.gain() <= -GARBLED)
+        .any(|m| m.gain() <= -GARBLED || garbles(&m.span, &m.text))
         || spans_of(line)
             .filter(|r| {
                 !members

@@ -260,15 +260,33 @@ fn find_insertions(text: &str, trace: Option<&mut Trace>) -> Option<Insertions> 
     })
 }
 
+impl SplitSite {
+    /// What restores the site: the lost bytes put back, then the readings
+    /// the damaged run holds dropped, if it holds any.
+    fn chain(&self, text: &str) -> Chain {
+        let mut steps = vec![Step::RejoinSplitCharacters {
+            lost: self.lost.clone(),
+        }];
+        let rejoined =
+            rejoin(&text[self.span.clone()], &self.lost).expect("a chosen site rebuilds");
+        if drop_readings(&rejoined).is_some() {
+            steps.push(Step::DropReadings);
+        }
+        Chain::new(steps)
+    }
+}
+
 /// `text` with the split sites it has settled restored.
 fn restored(text: &str, splits: &[SplitSite]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for site in splits {
         let before = &text[site.span.clone()];
-        let rejoined = rejoin(before, &site.lost).expect("a chosen site rebuilds");
         out += &text[at..site.span.start];
-        out += &drop_readings(&rejoined).unwrap_or(rejoined);
+        out += &site
+            .chain(text)
+            .apply(before)
+            .expect("a chosen site rebuilds");
         at = site.span.end;
     }
     out += &text[at..];
@@ -625,10 +643,8 @@ impl Context {
     /// only one way. The dictionary is of simplified Chinese, and so must
     /// the run be.
     fn words_logp(&self, simplified: &[char]) -> f32 {
-        segmentations_logp(simplified, |word| {
-            // A character the dictionary lacks counts as seen once.
-            let unseen = (word.chars().count() == 1).then_some(0.0);
-            Some(self.word(word).or(unseen)? - JIEBA_LOG_TOTAL)
+        segmentations_logp(simplified, -JIEBA_LOG_TOTAL, |word| {
+            self.word(word).map(|freq| freq - JIEBA_LOG_TOTAL)
         })
     }
 
@@ -642,10 +658,7 @@ impl Context {
             let run = traditional::to_simplified(&run.iter().collect::<String>());
             let run: Vec<char> = run.chars().collect();
             f.words += self.words_logp(&run);
-            f.modern_words += segmentations_logp(&run, |word| {
-                let unseen = (word.chars().count() == 1).then(words::unseen_logp);
-                words::logp(word).or(unseen)
-            });
+            f.modern_words += segmentations_logp(&run, words::unseen_logp(), words::logp);
         }
         for &c in window.iter().filter(|&&c| !is_han(c)) {
             let n = self.counts.get(&c).copied().unwrap_or(0) as f32;
@@ -720,8 +733,9 @@ impl Context {
 
 /// The log probability of a run of Han characters, summed over every way
 /// to cut it into words of at most [`LONGEST_WORD`] characters, each word
-/// as likely as `logp` says (`None`: not a word).
-fn segmentations_logp(chars: &[char], logp: impl Fn(&str) -> Option<f32>) -> f32 {
+/// as likely as `logp` says (`None`: not a word). A character that is not
+/// a word of its own has the probability `unseen`, as if seen once.
+fn segmentations_logp(chars: &[char], unseen: f32, logp: impl Fn(&str) -> Option<f32>) -> f32 {
     let n = chars.len();
     let mut rest = vec![0.0f32; n + 1];
     let mut word = String::new();
@@ -730,8 +744,10 @@ fn segmentations_logp(chars: &[char], logp: impl Fn(&str) -> Option<f32>) -> f32
         word.clear();
         for len in 1..=LONGEST_WORD.min(n - i) {
             word.push(chars[i + len - 1]);
-            if let Some(p) = logp(&word) {
-                cuts.push(p + rest[i + len]);
+            match logp(&word) {
+                Some(p) => cuts.push(p + rest[i + len]),
+                None if len == 1 => cuts.push(unseen + rest[i + len]),
+                None => {}
             }
         }
         let top = cuts.iter().copied().fold(f32::NEG_INFINITY, f32::max);
@@ -1436,14 +1452,6 @@ impl Insertions {
             );
         }
         for site in &self.splits {
-            let before = &text[site.span.clone()];
-            let mut steps = vec![Step::RejoinSplitCharacters {
-                lost: site.lost.clone(),
-            }];
-            let rejoined = rejoin(before, &site.lost).expect("a chosen site rebuilds");
-            if drop_readings(&rejoined).is_some() {
-                steps.push(Step::DropReadings);
-            }
             let (c, reading) = &site.rebuilt.straddler;
             let lost: Vec<String> = site.lost.iter().map(|b| format!("{b:02X}")).collect();
             let evidence = format!(
@@ -1460,7 +1468,7 @@ impl Insertions {
                 text,
                 site.span.clone(),
                 Family::SplitCharacters,
-                Chain::new(steps),
+                site.chain(text),
                 site.confidence,
                 evidence,
             ));

@@ -53,7 +53,8 @@ pub(super) fn logp(word: &str) -> Option<f32> {
         .map(|&count| count - words.log_total)
 }
 
-/// The log probability of a character the table lacks: as if seen once.
+/// The log probability of a word seen once, as a character the table
+/// lacks is taken to be.
 pub(super) fn unseen_logp() -> f32 {
     -words().log_total
 }

@@ -147,7 +147,27 @@ pub fn repair(text: &str, options: &Options) -> Repair {
     let mut changes = Vec::new();
     let mut findings = garbage_findings(text);
     if !text.is_ascii() {
-        if text.len() >= PARALLEL_MIN_BYTES {
+        // The characters a reading inserter's split site shifted out of
+        // step are its damage, not a misread's: a rare character there is
+        // not UTF-8 read as GBK, nor a `?` beside it a lost byte, and a line
+        // repaired for them would take clean characters along. The engine
+        // reads around them and leaves them to the forensics below.
+        let runs = if memchr::memchr(b'?', text.as_bytes()).is_some() {
+            chinese::split_runs(text)
+        } else {
+            Vec::new()
+        };
+        if !runs.is_empty() {
+            let mut memo = Memo::default();
+            let mut from = 0;
+            for run in runs.iter().chain([&(text.len()..text.len())]) {
+                if run.start > from {
+                    let part = &text[from..run.start];
+                    repair_lines(part, from, options, &mut memo, &mut changes, &mut findings);
+                }
+                from = from.max(run.end);
+            }
+        } else if text.len() >= PARALLEL_MIN_BYTES {
             // Repairs never cross a line, so chunks split at newlines are
             // independent. The memo is per worker, not per chunk: damage
             // repeats across a whole file.

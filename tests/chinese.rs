@@ -9,13 +9,17 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use generator::{generate, seed};
-use unbake::chinese::repair;
-use unbake::{apply_changes, Change, Family, Finding, Options};
+use unbake::{apply_changes, repair, Change, Family, Finding, Options};
 
-/// Repairs and checks the contract every caller relies on: sorted,
-/// non-overlapping spans whose chains replay.
+/// Repairs as `unbake repair` does, the engine first, and checks the
+/// contract every caller relies on: sorted, non-overlapping spans whose
+/// chains replay.
 fn repaired(text: &str, options: &Options) -> (String, Vec<Change>, Vec<Finding>) {
-    let (changes, findings) = repair(text, options);
+    let unbake::Repair {
+        text: output,
+        changes,
+        findings,
+    } = repair(text, options);
     let mut end = 0;
     for change in &changes {
         assert!(change.span.start >= end, "overlap at {:?}", change.span);
@@ -29,7 +33,8 @@ fn repaired(text: &str, options: &Options) -> (String, Vec<Change>, Vec<Finding>
         );
         assert!((0.0..=1.0).contains(&change.confidence));
     }
-    (apply_changes(text, &changes), changes, findings)
+    assert_eq!(apply_changes(text, &changes), output);
+    (output, changes, findings)
 }
 
 fn render(output: &str, changes: &[Change], findings: &[Finding]) -> String {
@@ -111,7 +116,7 @@ fn seed_split_sites_are_restored() {
 
 #[test]
 fn seed_findings_name_the_family_and_evidence() {
-    let findings = |n: &str| repair(&seed(&format!("{n}.in.txt")), &Options::default()).1;
+    let findings = |n: &str| repair(&seed(&format!("{n}.in.txt")), &Options::default()).findings;
     assert!(findings("001").is_empty());
     let f000 = findings("000");
     assert_eq!(f000.len(), 1);

@@ -205,3 +205,21 @@ fn a_cyrillic_capital_before_spaces_is_not_a_double_diacritic() {
 fn a_quote_after_a_maqaf_is_hebrew() {
     left_alone(&["משמאל ל־„A”", "המקש ל־„Compose”"]);
 }
+
+/// The bytes after a split site of the reading inserter are read one
+/// position off, and a character they make up can look like mojibake of
+/// its own: 茽 (`C6 A0`, half of 善 and half of 營) is UTF-8 for Ơ read as
+/// GBK. The engine once repaired it, and the site could no longer be
+/// rebuilt; on another line, 臎 read back as ě took 訓 along as Ӗ. Both
+/// lines come from generated cases (`tests/support/generator.rs`, seed 3).
+#[test]
+fn characters_a_split_site_shifted_are_left_to_the_forensics() {
+    assert_eq!(
+        repaired("好協調服務工作,持續改?nà)茽I商環境(jìng),狠抓簽約項目落地(dì),堅決\n"),
+        "好協調服務工作,持續改善營商環境,狠抓簽約項目落地,堅決\n"
+    );
+    assert_eq!(
+        repaired("堅定勝利的(de)信?pàn)臎Q心,汲取進京事件教(jiào)訓,落細落實\n"),
+        "堅定勝利的信心決心,汲取進京事件教訓,落細落實\n"
+    );
+}

@@ -143,6 +143,25 @@ fn holds_han(text: &str) -> bool {
         })
 }
 
+/// The runs of `text` that the reading inserter's split sites damaged: each
+/// `?` with its reading and the shifted characters after it, as far as any
+/// choice of lost bytes reaches. Their bytes are out of step, so they read
+/// as rare characters and lost bytes of their own (`?nà)茽I` for 改善營),
+/// which the engine must leave to [`repair`] to rebuild.
+pub(crate) fn split_runs(text: &str) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    for question in memchr::memchr_iter(b'?', text.as_bytes()) {
+        if !split::is_site(text, question) {
+            continue;
+        }
+        let found = split::candidates(text, question, b"\n ,");
+        if let Some(end) = found.iter().map(|(_, site)| site.end).max() {
+            runs.push(question..end);
+        }
+    }
+    runs
+}
+
 /// A character followed by readings of it.
 struct ReadingSite {
     span: Range<usize>,

@@ -16,7 +16,7 @@
 //!
 //! ```text
 //! cargo run --release --example fit_evidence               # fit on 1, 2, 6, 7; check on 3, 4
-//! cargo run --release --example fit_evidence -- eval 3 4 5 # whole cases, weights as compiled
+//! cargo run --release --example fit_evidence -- eval 3 4 5 # whole cases through unbake::repair
 //! ```
 
 #[path = "../tests/support/generator.rs"]
@@ -192,7 +192,7 @@ fn eval(seed: u64) {
     let cases = generate(CASES, seed);
     let repaired: Vec<_> = cases
         .par_iter()
-        .map(|case| unbake::chinese::repair(&case.input, &Options::default()).0)
+        .map(|case| unbake::repair(&case.input, &Options::default()).changes)
         .collect();
     let (mut failed, mut split_failed, mut wrong) = (0, 0, 0);
     for (case, changes) in cases.iter().zip(repaired) {

@@ -966,9 +966,10 @@ fn parallel_slots(seq: &[char], restored: Range<usize>) -> usize {
         .count()
 }
 
-/// Each number (a run of digits) in `seq` with a character in `restored`,
-/// and the character after it.
-fn numbers(seq: &[char], restored: Range<usize>) -> Vec<(String, Option<char>)> {
+/// Each number (a run of digits) in `seq` with a character in `restored`
+/// or starting right after it (the lost byte may have been its first digit),
+/// with the characters before and after it.
+fn numbers(seq: &[char], restored: Range<usize>) -> Vec<Number> {
     let mut out = Vec::new();
     let mut k = 0;
     while k < seq.len() {
@@ -981,21 +982,41 @@ fn numbers(seq: &[char], restored: Range<usize>) -> Vec<(String, Option<char>)> 
             k += 1;
         }
         // A run cut off by the edge of `seq` is not the whole number.
-        if start > 0 && k < seq.len() && start < restored.end && restored.start < k {
-            out.push((seq[start..k].iter().collect(), seq.get(k).copied()));
+        if start > 0 && k < seq.len() && start <= restored.end && restored.start < k {
+            out.push(Number {
+                before: seq[start - 1],
+                digits: seq[start..k].iter().collect(),
+                after: seq[k],
+            });
         }
     }
     out
 }
 
-/// Whether a number fits a date it is part of: a year written in four
-/// digits falls in 1900-2099, a month in 1-12 and a day in 1-31.
-fn fits_the_calendar(number: &str, next: Option<char>) -> bool {
-    let value: u32 = number.parse().unwrap_or(u32::MAX);
-    match next {
-        Some('年') if number.len() == 4 => (1900..2100).contains(&value),
-        Some('月') => (1..=12).contains(&value),
-        Some('日' | '號' | '号') => (1..=31).contains(&value),
+/// A number in the text around a split site.
+struct Number {
+    before: char,
+    digits: String,
+    after: char,
+}
+
+/// Whether a number fits a date it is part of. A year written in four
+/// digits falls in 1900-2099, a month in 1-12 and a day in 1-31; a date
+/// gives the year first (2022年6月, never 6月2022年), and no part of it has
+/// three digits led by a zero.
+fn fits_the_calendar(number: &Number) -> bool {
+    let digits = number.digits.as_str();
+    let value: u32 = digits.parse().unwrap_or(u32::MAX);
+    let dated = matches!(number.after, '年' | '月' | '日' | '號' | '号');
+    if dated && digits.len() >= 3 && digits.starts_with('0') {
+        return false;
+    }
+    match number.after {
+        '年' if digits.len() == 4 => {
+            (1900..2100).contains(&value) && !matches!(number.before, '月' | '日')
+        }
+        '月' => (1..=12).contains(&value),
+        '日' | '號' | '号' => (1..=31).contains(&value),
         _ => true,
     }
 }
@@ -1102,7 +1123,8 @@ struct Evidence {
     /// Restored Han characters in the same place of an enumeration's item
     /// as in the item next to it (精準度、知曉度、便捷度).
     parallel: f32,
-    /// Numbers with restored digits that no calendar has (6022年, 13月).
+    /// Numbers with restored digits, or starting right after the restored
+    /// text, that no calendar has (6022年, 13月, 5月2022年).
     bad_date: f32,
 }
 
@@ -1330,8 +1352,8 @@ fn choose(
         wide.extend(text_after(text, after, PARALLEL));
         f.parallel = parallel_slots(&wide, restored.clone()) as f32;
         f.bad_date = numbers(&wide, restored)
-            .into_iter()
-            .filter(|(number, next)| !fits_the_calendar(number, *next))
+            .iter()
+            .filter(|number| !fits_the_calendar(number))
             .count() as f32;
         // A line a choice ends must not leave a quote or bracket open
         // (壓實“四方責任”, not 壓實“四方責任。).
@@ -1631,7 +1653,7 @@ fn simplify_lines(text: &str, sites: Vec<Change>, evidence: &str) -> Vec<Change>
 
 #[cfg(test)]
 mod tests {
-    use super::{fits_the_calendar, holds_han, parallel_slots};
+    use super::{fits_the_calendar, holds_han, parallel_slots, Number};
 
     #[test]
     fn parallel_items_share_their_slots() {
@@ -1650,12 +1672,24 @@ mod tests {
 
     #[test]
     fn dates_fit_the_calendar() {
-        assert!(fits_the_calendar("2022", Some('年')));
-        assert!(!fits_the_calendar("6022", Some('年')));
-        assert!(fits_the_calendar("12", Some('月')));
-        assert!(!fits_the_calendar("13", Some('月')));
-        assert!(!fits_the_calendar("32", Some('日')));
-        assert!(fits_the_calendar("6022", Some('人')));
+        let fits = |before, digits: &str, after| {
+            fits_the_calendar(&Number {
+                before,
+                digits: digits.to_string(),
+                after,
+            })
+        };
+        assert!(fits('在', "2022", '年'));
+        assert!(!fits('在', "6022", '年'));
+        assert!(fits('年', "12", '月'));
+        assert!(!fits('年', "13", '月'));
+        assert!(!fits('月', "32", '日'));
+        assert!(fits('有', "6022", '人'));
+        // The year comes first, and no part has a zero before three digits.
+        assert!(!fits('月', "2022", '年'));
+        assert!(fits('月', "20", '日'));
+        assert!(!fits(',', "022", '年'));
+        assert!(fits('年', "06", '月'));
     }
 
     #[test]

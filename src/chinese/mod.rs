@@ -151,7 +151,10 @@ fn holds_han(text: &str) -> bool {
 pub(crate) fn split_runs(text: &str) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
     for question in memchr::memchr_iter(b'?', text.as_bytes()) {
-        if !split::is_site(text, question) {
+        // The `?` follows a character of two GBK bytes, or a reading of
+        // one: a question mark after a Western word is passed over at once.
+        let after_han = question > 0 && matches!(text.as_bytes()[question - 1], 0x80.. | b')');
+        if !after_han || !split::is_site(text, question) {
             continue;
         }
         let found = split::candidates(text, question, b"\n ,");

@@ -867,23 +867,33 @@ fn adjacent_marks_fit(a: char, b: char) -> bool {
 
 /// A quote or bracket restored at a site must pair with one in the text:
 /// a closing mark with an opening one before it on the line, an opening
-/// mark with a closing one after. `Some(true)` when it pairs, `Some(false)`
+/// mark with a closing one after. The restored characters around it are
+/// part of the line (a run may restore both quotes of `“四方責任”`).
+/// `Some(true)` when the `k`th restored character pairs, `Some(false)`
 /// when it does not, `None` for other characters.
-fn pairs_up(text: &str, before: usize, after: usize, c: char) -> Option<bool> {
+fn pairs_up(text: &str, before: usize, after: usize, restored: &[char], k: usize) -> Option<bool> {
+    let c = restored[k];
     let line_start = text[..before].rfind('\n').map_or(0, |p| p + 1);
     let line_end = text[after..].find('\n').map_or(text.len(), |p| after + p);
-    if let Some(k) = CLOSING.chars().position(|m| m == c) {
-        let open = OPENING.chars().nth(k).expect("paired lists");
+    if let Some(i) = CLOSING.chars().position(|m| m == c) {
+        let open = OPENING.chars().nth(i).expect("paired lists");
         let mut depth = 0i32;
-        for ch in marks(&text[line_start..before]) {
+        for ch in marks(&text[line_start..before]).chain(restored[..k].iter().copied()) {
             depth += i32::from(ch == open) - i32::from(ch == c && depth > 0);
+            if ch == '\n' {
+                depth = 0;
+            }
         }
         return Some(depth > 0);
     }
-    let k = OPENING.chars().position(|m| m == c)?;
-    let close = CLOSING.chars().nth(k).expect("paired lists");
+    let i = OPENING.chars().position(|m| m == c)?;
+    let close = CLOSING.chars().nth(i).expect("paired lists");
     let mut depth = 0i32;
-    for ch in marks(&text[after..line_end]) {
+    for ch in restored[k + 1..]
+        .iter()
+        .copied()
+        .chain(marks(&text[after..line_end]))
+    {
         if ch == c {
             depth += 1;
         } else if ch == close {
@@ -891,6 +901,8 @@ fn pairs_up(text: &str, before: usize, after: usize, c: char) -> Option<bool> {
                 return Some(true);
             }
             depth -= 1;
+        } else if ch == '\n' {
+            break;
         }
     }
     Some(false)
@@ -1291,7 +1303,8 @@ fn choose(
         }
         let last = site.text.chars().next_back().unwrap_or(site.before);
         let after = site.end + readings_after(last, &text[site.end..]).1;
-        for c in site.text.chars() {
+        let restored: Vec<char> = site.text.chars().collect();
+        for (k, &c) in restored.iter().enumerate() {
             let (is_traditional, is_simplified) = traditional::script(c);
             let (traditional, decisive) = context.traditional_at(text, question, after);
             if (traditional && is_simplified) || (!traditional && is_traditional) {
@@ -1310,7 +1323,7 @@ fn choose(
             // The character before the site is text like any other: a
             // quote it opens (做到“, whose trail byte began the straddle)
             // is one the site may close.
-            match pairs_up(text, question, after, c) {
+            match pairs_up(text, question, after, &restored, k) {
                 Some(true) => f.paired += 1.0,
                 Some(false) => f.unpaired += 1.0,
                 None => {}

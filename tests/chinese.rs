@@ -265,7 +265,7 @@ fn generated_cases_are_restored() {
     // site is reported rather than guessed. The floors below are what the
     // repair reaches now on this seed (97.5%: 10 split cases of 200 not
     // restored, none with a wrong change); seeds 3, 4 and 5 give
-    // 94.9-95.3% with 1-2 wrong cases in 1000 (`examples/fit_evidence.rs`).
+    // 95.2-95.7% with 1-2 wrong cases in 1000 (`examples/fit_evidence.rs`).
     // Raise them as it improves.
     assert_eq!(
         split_failures,

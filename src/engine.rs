@@ -152,41 +152,15 @@ pub fn repair(text: &str, options: &Options) -> Repair {
         // not UTF-8 read as GBK, nor a `?` beside it a lost byte, and a line
         // repaired for them would take clean characters along. The engine
         // reads around them and leaves them to the forensics below.
-        let runs = if memchr::memchr(b'?', text.as_bytes()).is_some() {
-            chinese::split_runs(text)
-        } else {
-            Vec::new()
-        };
-        if !runs.is_empty() {
-            let mut memo = Memo::default();
-            let mut from = 0;
-            for run in runs.iter().chain([&(text.len()..text.len())]) {
-                if run.start > from {
-                    let part = &text[from..run.start];
-                    repair_lines(part, from, options, &mut memo, &mut changes, &mut findings);
-                }
-                from = from.max(run.end);
+        let runs = chinese::split_runs(text);
+        let mut memo = Memo::default();
+        let mut from = 0;
+        for run in runs.iter().chain([&(text.len()..text.len())]) {
+            if run.start > from {
+                let part = &text[from..run.start];
+                repair_part(part, from, options, &mut memo, &mut changes, &mut findings);
             }
-        } else if text.len() >= PARALLEL_MIN_BYTES {
-            // Repairs never cross a line, so chunks split at newlines are
-            // independent. The memo is per worker, not per chunk: damage
-            // repeats across a whole file.
-            let results: Vec<(Vec<Change>, Vec<Finding>)> =
-                line_aligned_chunks(text, PARALLEL_CHUNK_BYTES)
-                    .into_par_iter()
-                    .map_init(Memo::default, |memo, (base, chunk)| {
-                        let (mut c, mut f) = (Vec::new(), Vec::new());
-                        repair_lines(chunk, base, options, memo, &mut c, &mut f);
-                        (c, f)
-                    })
-                    .collect();
-            for (c, f) in results {
-                changes.extend(c);
-                findings.extend(f);
-            }
-        } else {
-            let mut memo = Memo::default();
-            repair_lines(text, 0, options, &mut memo, &mut changes, &mut findings);
+            from = from.max(run.end);
         }
     }
     let mut repaired = if changes.is_empty() {
@@ -279,6 +253,36 @@ impl OffsetMap {
 /// Texts at least this long are repaired in parallel chunks.
 const PARALLEL_MIN_BYTES: usize = 1 << 20;
 const PARALLEL_CHUNK_BYTES: usize = 256 << 10;
+
+/// Repairs the lines of `part`, which starts at `base` in the text: in
+/// parallel chunks when it is long. Repairs never cross a line, so chunks
+/// split at newlines are independent. The memo is per worker, not per
+/// chunk: damage repeats across a whole file.
+fn repair_part(
+    part: &str,
+    base: usize,
+    options: &Options,
+    memo: &mut Memo,
+    changes: &mut Vec<Change>,
+    findings: &mut Vec<Finding>,
+) {
+    if part.len() < PARALLEL_MIN_BYTES {
+        repair_lines(part, base, options, memo, changes, findings);
+        return;
+    }
+    let results: Vec<(Vec<Change>, Vec<Finding>)> = line_aligned_chunks(part, PARALLEL_CHUNK_BYTES)
+        .into_par_iter()
+        .map_init(Memo::default, |memo, (offset, chunk)| {
+            let (mut c, mut f) = (Vec::new(), Vec::new());
+            repair_lines(chunk, base + offset, options, memo, &mut c, &mut f);
+            (c, f)
+        })
+        .collect();
+    for (c, f) in results {
+        changes.extend(c);
+        findings.extend(f);
+    }
+}
 
 fn line_aligned_chunks(text: &str, size: usize) -> Vec<(usize, &str)> {
     let mut chunks = Vec::new();
@@ -1092,8 +1096,9 @@ const GARBLED: f32 = 1.0;
 /// with one codec, so a clean word it would turn into damage (`Страница`
 /// read back from windows-1251 as windows-1257 is `Ñòðàíèöà`) says the
 /// line was never read that way, and its one odd word (`?ltред`, in
-/// markup) is something else. Words the misread leaves alone, or cannot encode (Cyrillic in a
-/// field beside one read as windows-1252), say nothing.
+/// markup) is something else. Words the misread leaves alone, or cannot
+/// encode (Cyrillic in a field beside one read as windows-1252), say
+/// nothing.
 fn contradicted(line: &str, misread: &Step, members: &[Found]) -> bool {
     if matches!(
         misread,

@@ -223,3 +223,16 @@ fn characters_a_split_site_shifted_are_left_to_the_forensics() {
         "堅定勝利的信心決心,汲取進京事件教訓,落細落實\n"
     );
 }
+
+/// Chinese does not space its words, so quotes glued to Han characters
+/// are not symbols inside a Latin word: `”的“` between two English words
+/// once read as Big5 misread as EUC-JP (`﹎讀﹍`), and `‘always’，‘never’`
+/// likewise (git's and gettext's Chinese catalogues).
+#[test]
+fn quotes_between_han_and_latin_words_are_chinese_text() {
+    left_alone(&[
+        "详情请阅读“git help worktree”的“CONFIGURATION FILE”小节",
+        "是‘always’，‘never’，‘auto’或‘html’。",
+        "“lzip”和“raw”",
+    ]);
+}

@@ -822,8 +822,14 @@ impl Scorer {
         // Letters of two alphabets in one word, even with symbols between
         // (`Za©СЁФ`).
         let s = script(class);
-        // CJK punctuation separates words as a space does (`“blob”、“tree”`).
-        if matches!(class, Space | CjkPunct) {
+        // CJK punctuation separates words as a space does (`“blob”、“tree”`),
+        // and so does CJK text itself, which does not space its words: the
+        // quotes of `worktree”的“CONFIGURATION` are not inside a word.
+        if matches!(
+            class,
+            Space | CjkPunct | Fullwidth | Kana | HangulCommon | HangulRare
+        ) || is_han(class)
+        {
             self.end_word();
         } else if class == AsciiPunct {
             // ASCII punctuation joins words of two alphabets in real text

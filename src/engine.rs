@@ -309,15 +309,13 @@ fn repair_lines(
     changes: &mut Vec<Change>,
     findings: &mut Vec<Finding>,
 ) {
+    let first = changes.len();
     let mut offset = base;
-    let mut untouched = Vec::new();
-    // For each legacy single-byte misread, the lines it repaired; and the
-    // lines repaired at all.
-    let mut votes: Vec<(Step, usize)> = Vec::new();
-    let mut repaired_lines = 0;
+    // Each line with characters beyond ASCII, and whether it was repaired.
+    let mut seen_lines: Vec<(usize, &str, bool)> = Vec::new();
     for line in lines(text) {
-        let before = changes.len();
         if !line.is_ascii() {
+            let before = changes.len();
             if !plausibility::is_unremarkable(line) {
                 LineRepair::new(line)
                     .run(options, memo)
@@ -325,13 +323,33 @@ fn repair_lines(
             } else {
                 changes.extend(korean_as_gbk::repair(line, offset));
             }
+            seen_lines.push((offset, line, changes.len() > before));
         }
-        if changes.len() == before && !line.is_ascii() {
+        offset += line.len();
+    }
+    keep_the_texts_alphabet(&mut seen_lines, changes, first);
+    if changes.len() == first {
+        return;
+    }
+    // For each legacy single-byte misread, the lines it repaired; and the
+    // lines repaired at all.
+    let mut votes: Vec<(Step, usize)> = Vec::new();
+    let mut repaired_lines = 0;
+    let mut next = first;
+    let mut untouched = Vec::new();
+    for &(offset, line, _) in &seen_lines {
+        let end = offset + line.len();
+        let from = next;
+        while changes.get(next).is_some_and(|c| c.span.start < end) {
+            next += 1;
+        }
+        if from == next {
             untouched.push((offset, line));
+            continue;
         }
-        repaired_lines += usize::from(changes.len() > before);
+        repaired_lines += 1;
         let mut seen: Vec<&Step> = Vec::new();
-        for change in &changes[before..] {
+        for change in &changes[from..next] {
             let misread = candidates::first_misread(&change.chain.steps);
             if matches!(misread, Step::Reinterpret { actual, .. } if actual.is_single_byte())
                 && !seen.contains(&misread)
@@ -343,13 +361,117 @@ fn repair_lines(
                 }
             }
         }
-        offset += line.len();
     }
     if let [(misread, lines)] = votes.as_slice() {
         if *lines >= VOTE_MIN_LINES && *lines * 2 > repaired_lines {
             follow_the_text(misread, *lines, untouched, changes);
         }
     }
+}
+
+/// Distinct letters a repaired span must hold for [`keep_the_texts_alphabet`]
+/// to weigh it: fewer are no alphabet (`NÃO` has one, and so does the `Ã`
+/// of `cafÃ©`).
+const ALPHABET_LETTERS: usize = 4;
+
+/// Refuses repairs that turn a run of the text's own letters into another
+/// script. `áéýúíóþæðö` reads as Greek through windows-1253, and its
+/// capitals as Han through EUC-JP, both more plausible than ten accented
+/// letters in a row; but where the lines the engine leaves as they are
+/// write every one of those letters (an Icelandic catalogue, its alphabet
+/// listed among its messages), the run is in the text's alphabet, not a
+/// misread. A text damaged by a misread shows the misread's letters in its
+/// damaged lines only: a Russian line read as windows-1252 (`Ïðèâåò`) in
+/// French text has `ð` and `å`, which French does not write. Repairs
+/// within Latin script (Polish read as windows-1252) are not weighed; the
+/// rule is for runs a repair would carry out of the script the text reads
+/// in.
+fn keep_the_texts_alphabet(
+    lines: &mut [(usize, &str, bool)],
+    changes: &mut Vec<Change>,
+    first: usize,
+) {
+    if changes.len() == first {
+        return;
+    }
+    let leaves_latin = |c: &Change| !c.after.chars().any(is_latin_letter);
+    // The letters of the runs a line's repairs carry out of Latin script,
+    // if those runs are letters and nothing else.
+    let letters = |line: &[Change]| -> Option<Vec<char>> {
+        let mut found: Vec<char> = Vec::new();
+        for change in line.iter().filter(|c| leaves_latin(c)) {
+            for c in change.before.chars().filter(|c| !c.is_ascii()) {
+                if !is_latin_letter(c) {
+                    return None;
+                }
+                let lower = c.to_lowercase().next().unwrap_or(c);
+                if !found.contains(&lower) {
+                    found.push(lower);
+                }
+            }
+        }
+        (found.len() >= ALPHABET_LETTERS).then_some(found)
+    };
+    let ours = changes.split_off(first);
+    let mut by_line: Vec<Range<usize>> = Vec::new();
+    let mut next = 0;
+    for &(offset, line, _) in lines.iter() {
+        let from = next;
+        while ours
+            .get(next)
+            .is_some_and(|c| c.span.start < offset + line.len())
+        {
+            next += 1;
+        }
+        if from < next {
+            by_line.push(from..next);
+        }
+    }
+    let weighed: Vec<(Range<usize>, Vec<char>)> = by_line
+        .into_iter()
+        .filter_map(|r| Some((r.clone(), letters(&ours[r])?)))
+        .collect();
+    if weighed.is_empty() {
+        changes.extend(ours);
+        return;
+    }
+    let mut alphabet: Vec<char> = Vec::new();
+    for &(_, line, repaired) in lines.iter() {
+        for c in line.chars().filter(|&c| !repaired && is_latin_letter(c)) {
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            if !alphabet.contains(&lower) {
+                alphabet.push(lower);
+            }
+        }
+    }
+    let mut refused = vec![false; ours.len()];
+    for (range, letters) in weighed {
+        if letters.iter().all(|c| alphabet.contains(c)) {
+            for k in range.filter(|&k| leaves_latin(&ours[k])) {
+                refused[k] = true;
+            }
+        }
+    }
+    let ours: Vec<Change> = ours
+        .into_iter()
+        .zip(refused)
+        .filter_map(|(change, refused)| (!refused).then_some(change))
+        .collect();
+    // A line left with none of its repairs is a line left as it was.
+    let mut next = ours.iter().peekable();
+    for (offset, line, repaired) in lines.iter_mut() {
+        let end = *offset + line.len();
+        *repaired = false;
+        while next.next_if(|c| c.span.start < end).is_some() {
+            *repaired = true;
+        }
+    }
+    changes.extend(ours);
+}
+
+/// A letter of the Latin-1 Supplement or the Latin Extended blocks.
+fn is_latin_letter(c: char) -> bool {
+    matches!(c, '\u{C0}'..='\u{24F}') && c.is_alphabetic()
 }
 
 /// The lines of `text`, each with its line break, as `split_inclusive('\n')`

@@ -224,6 +224,29 @@ fn characters_a_split_site_shifted_are_left_to_the_forensics() {
     );
 }
 
+/// An alphabet listed among a catalogue's messages (gtk20's Icelandic
+/// translation) was read as Greek through windows-1253, and its capitals
+/// as Han through EUC-JP. The rest of the text writes every one of those
+/// letters, so they are its own; a Russian line read as windows-1252 in
+/// French text is still repaired, since French does not write `ð` or `å`.
+#[test]
+fn letters_the_rest_of_the_text_writes_are_its_alphabet() {
+    left_alone(&["Ðóra Þórsdóttir býr á Akureyri.\n\
+                  Ég fór út í búð og keypti brauð; veðrið var gott.\n\
+                  Hún sá ýmsar fallegar myndir í Reykjavík.\n\
+                  Ölið er kalt og sólin skín, sagði Æsa.\n\
+                  áéýúíóþæðö\n\
+                  ÁÉÝÚÍÓÞÆÐÖ\n"]);
+    assert_eq!(
+        repaired(
+            "Le garçon était très content de voir sa sœur à la fête.\n\
+             Ïðèâåò, êàê äåëà?\n"
+        ),
+        "Le garçon était très content de voir sa sœur à la fête.\n\
+         Привет, как дела?\n"
+    );
+}
+
 /// Chinese does not space its words, so quotes glued to Han characters
 /// are not symbols inside a Latin word: `”的“` between two English words
 /// once read as Big5 misread as EUC-JP (`﹎讀﹍`), and `‘always’，‘never’`

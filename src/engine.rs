@@ -21,6 +21,7 @@
 //! back so that every change is a span of the input with a chain that
 //! replays from it.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -310,61 +311,121 @@ fn repair_lines(
     findings: &mut Vec<Finding>,
 ) {
     let first = changes.len();
-    let mut offset = base;
-    // Each line with characters beyond ASCII, and whether it was repaired.
-    let mut seen_lines: Vec<(usize, &str, bool)> = Vec::new();
-    for line in lines(text) {
-        if !line.is_ascii() {
-            let before = changes.len();
-            if !plausibility::is_unremarkable(line) {
-                LineRepair::new(line)
-                    .run(options, memo)
-                    .emit(offset, changes, findings);
-            } else {
-                changes.extend(korean_as_gbk::repair(line, offset));
-            }
-            seen_lines.push((offset, line, changes.len() > before));
+    let mut votes = Votes::default();
+    // Lines whose repairs would carry a run of letters out of Latin script.
+    let mut weighed = Vec::new();
+    for (offset, line) in non_ascii_lines(text, base) {
+        let before = changes.len();
+        if !plausibility::is_unremarkable(line) {
+            LineRepair::new(line)
+                .run(options, memo)
+                .emit(offset, changes, findings);
+        } else {
+            changes.extend(korean_as_gbk::repair(line, offset));
         }
-        offset += line.len();
-    }
-    keep_the_texts_alphabet(&mut seen_lines, changes, first);
-    if changes.len() == first {
-        return;
-    }
-    // For each legacy single-byte misread, the lines it repaired; and the
-    // lines repaired at all.
-    let mut votes: Vec<(Step, usize)> = Vec::new();
-    let mut repaired_lines = 0;
-    let mut next = first;
-    let mut untouched = Vec::new();
-    for &(offset, line, _) in &seen_lines {
-        let end = offset + line.len();
-        let from = next;
-        while changes.get(next).is_some_and(|c| c.span.start < end) {
-            next += 1;
-        }
-        if from == next {
-            untouched.push((offset, line));
+        let repairs = &changes[before..];
+        if repairs.is_empty() {
             continue;
         }
-        repaired_lines += 1;
+        if let Some(letters) = letters_carried_out(repairs) {
+            weighed.push((offset..offset + line.len(), letters));
+        }
+        votes.add(repairs);
+    }
+    if keep_the_texts_alphabet(text, base, weighed, changes, first) {
+        // Rare: counted again with the refused repairs gone.
+        votes = Votes::default();
+        for (_, _, repairs) in lines_with_changes(text, base, &changes[first..]) {
+            votes.add(repairs);
+        }
+    }
+    if let Some((misread, lines)) = votes.winner() {
+        let untouched = untouched_lines(text, base, &changes[first..]);
+        follow_the_text(&misread, lines, untouched, changes);
+    }
+}
+
+/// The lines of `text` (which starts at `base`) with characters beyond
+/// ASCII, each with its offset: the only lines the engine reads.
+fn non_ascii_lines(text: &str, base: usize) -> impl Iterator<Item = (usize, &str)> {
+    lines(text)
+        .scan(base, |offset, line| {
+            let at = *offset;
+            *offset += line.len();
+            Some((at, line))
+        })
+        .filter(|(_, line)| !line.is_ascii())
+}
+
+/// Each line of [`non_ascii_lines`] with the repairs made in it, from
+/// `changes`, which are in order and each within a line.
+fn lines_with_changes<'t, 'c>(
+    text: &'t str,
+    base: usize,
+    changes: &'c [Change],
+) -> impl Iterator<Item = (usize, &'t str, &'c [Change])> {
+    let mut next = 0;
+    non_ascii_lines(text, base).map(move |(offset, line)| {
+        let from = next;
+        while changes
+            .get(next)
+            .is_some_and(|c| c.span.start < offset + line.len())
+        {
+            next += 1;
+        }
+        (offset, line, &changes[from..next])
+    })
+}
+
+/// The lines of [`non_ascii_lines`] that `changes` leave as they are.
+fn untouched_lines<'t>(text: &'t str, base: usize, changes: &[Change]) -> Vec<(usize, &'t str)> {
+    lines_with_changes(text, base, changes)
+        .filter(|(_, _, repairs)| repairs.is_empty())
+        .map(|(offset, line, _)| (offset, line))
+        .collect()
+}
+
+/// The document-level vote's count, line by line: for each legacy
+/// single-byte misread, the lines it repaired; and the lines repaired at
+/// all.
+#[derive(Default)]
+struct Votes {
+    votes: Vec<(Step, usize)>,
+    repaired_lines: usize,
+}
+
+impl Votes {
+    /// Counts a line's repairs, if it has any.
+    fn add(&mut self, repairs: &[Change]) {
+        if repairs.is_empty() {
+            return;
+        }
+        self.repaired_lines += 1;
         let mut seen: Vec<&Step> = Vec::new();
-        for change in &changes[from..next] {
+        for change in repairs {
             let misread = candidates::first_misread(&change.chain.steps);
             if matches!(misread, Step::Reinterpret { actual, .. } if actual.is_single_byte())
                 && !seen.contains(&misread)
             {
                 seen.push(misread);
-                match votes.iter_mut().find(|(m, _)| m == misread) {
+                match self.votes.iter_mut().find(|(m, _)| m == misread) {
                     Some((_, n)) => *n += 1,
-                    None => votes.push((misread.clone(), 1)),
+                    None => self.votes.push((misread.clone(), 1)),
                 }
             }
         }
     }
-    if let [(misread, lines)] = votes.as_slice() {
-        if *lines >= VOTE_MIN_LINES && *lines * 2 > repaired_lines {
-            follow_the_text(misread, *lines, untouched, changes);
+
+    /// The one misread that repaired enough lines, and most of those
+    /// repaired, for the rest of the text to follow it; with its lines.
+    fn winner(self) -> Option<(Step, usize)> {
+        match <[_; 1]>::try_from(self.votes) {
+            Ok([(misread, lines)])
+                if lines >= VOTE_MIN_LINES && lines * 2 > self.repaired_lines =>
+            {
+                Some((misread, lines))
+            }
+            _ => None,
         }
     }
 }
@@ -374,99 +435,72 @@ fn repair_lines(
 /// of `cafÃ©`).
 const ALPHABET_LETTERS: usize = 4;
 
+/// Whether a repair leaves no Latin letter where it had only Latin letters.
+fn leaves_latin(change: &Change) -> bool {
+    !change.after.chars().any(is_latin_letter)
+}
+
+fn folded(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+/// The letters (in lower case) of the runs a line's repairs carry out of
+/// Latin script, if those runs are letters and nothing else, and at least
+/// [`ALPHABET_LETTERS`] of them.
+fn letters_carried_out(repairs: &[Change]) -> Option<BTreeSet<char>> {
+    let mut found = BTreeSet::new();
+    for change in repairs.iter().filter(|c| leaves_latin(c)) {
+        for c in change.before.chars().filter(|c| !c.is_ascii()) {
+            if !is_latin_letter(c) {
+                return None;
+            }
+            found.insert(folded(c));
+        }
+    }
+    (found.len() >= ALPHABET_LETTERS).then_some(found)
+}
+
 /// Refuses repairs that turn a run of the text's own letters into another
-/// script. `áéýúíóþæðö` reads as Greek through windows-1253, and its
-/// capitals as Han through EUC-JP, both more plausible than ten accented
-/// letters in a row; but where the lines the engine leaves as they are
-/// write every one of those letters (an Icelandic catalogue, its alphabet
-/// listed among its messages), the run is in the text's alphabet, not a
-/// misread. A text damaged by a misread shows the misread's letters in its
-/// damaged lines only: a Russian line read as windows-1252 (`Ïðèâåò`) in
-/// French text has `ð` and `å`, which French does not write. Repairs
-/// within Latin script (Polish read as windows-1252) are not weighed; the
-/// rule is for runs a repair would carry out of the script the text reads
-/// in.
+/// script, and tells whether it refused any. `áéýúíóþæðö` reads as Greek
+/// through windows-1253, and its capitals as Han through EUC-JP, both more
+/// plausible than ten accented letters in a row; but where the lines the
+/// engine leaves as they are (in the same stretch of text: a
+/// chunk of a long one) write every one of those letters (an Icelandic
+/// catalogue, its alphabet listed among its messages), the run is in the
+/// text's alphabet, not a misread. A text damaged by a misread shows the
+/// misread's letters in its damaged lines only: a Russian line read as
+/// windows-1252 (`Ïðèâåò`) in French text has `ð` and `å`, which French
+/// does not write. Repairs within Latin script (Polish read as
+/// windows-1252) are not weighed; the rule is for runs a repair would
+/// carry out of the script the text reads in. `weighed` holds each line
+/// with such runs, and their letters.
 fn keep_the_texts_alphabet(
-    lines: &mut [(usize, &str, bool)],
+    text: &str,
+    base: usize,
+    weighed: Vec<(Range<usize>, BTreeSet<char>)>,
     changes: &mut Vec<Change>,
     first: usize,
-) {
-    if changes.len() == first {
-        return;
-    }
-    let leaves_latin = |c: &Change| !c.after.chars().any(is_latin_letter);
-    // The letters of the runs a line's repairs carry out of Latin script,
-    // if those runs are letters and nothing else.
-    let letters = |line: &[Change]| -> Option<Vec<char>> {
-        let mut found: Vec<char> = Vec::new();
-        for change in line.iter().filter(|c| leaves_latin(c)) {
-            for c in change.before.chars().filter(|c| !c.is_ascii()) {
-                if !is_latin_letter(c) {
-                    return None;
-                }
-                let lower = c.to_lowercase().next().unwrap_or(c);
-                if !found.contains(&lower) {
-                    found.push(lower);
-                }
-            }
-        }
-        (found.len() >= ALPHABET_LETTERS).then_some(found)
-    };
-    let ours = changes.split_off(first);
-    let mut by_line: Vec<Range<usize>> = Vec::new();
-    let mut next = 0;
-    for &(offset, line, _) in lines.iter() {
-        let from = next;
-        while ours
-            .get(next)
-            .is_some_and(|c| c.span.start < offset + line.len())
-        {
-            next += 1;
-        }
-        if from < next {
-            by_line.push(from..next);
-        }
-    }
-    let weighed: Vec<(Range<usize>, Vec<char>)> = by_line
-        .into_iter()
-        .filter_map(|r| Some((r.clone(), letters(&ours[r])?)))
-        .collect();
+) -> bool {
     if weighed.is_empty() {
-        changes.extend(ours);
-        return;
+        return false;
     }
-    let mut alphabet: Vec<char> = Vec::new();
-    for &(_, line, repaired) in lines.iter() {
-        for c in line.chars().filter(|&c| !repaired && is_latin_letter(c)) {
-            let lower = c.to_lowercase().next().unwrap_or(c);
-            if !alphabet.contains(&lower) {
-                alphabet.push(lower);
-            }
-        }
-    }
-    let mut refused = vec![false; ours.len()];
-    for (range, letters) in weighed {
-        if letters.iter().all(|c| alphabet.contains(c)) {
-            for k in range.filter(|&k| leaves_latin(&ours[k])) {
-                refused[k] = true;
-            }
-        }
-    }
-    let ours: Vec<Change> = ours
+    let alphabet: BTreeSet<char> = untouched_lines(text, base, &changes[first..])
         .into_iter()
-        .zip(refused)
-        .filter_map(|(change, refused)| (!refused).then_some(change))
+        .flat_map(|(_, line)| line.chars().filter(|&c| is_latin_letter(c)))
+        .map(folded)
         .collect();
-    // A line left with none of its repairs is a line left as it was.
-    let mut next = ours.iter().peekable();
-    for (offset, line, repaired) in lines.iter_mut() {
-        let end = *offset + line.len();
-        *repaired = false;
-        while next.next_if(|c| c.span.start < end).is_some() {
-            *repaired = true;
-        }
+    let refused: Vec<Range<usize>> = weighed
+        .into_iter()
+        .filter(|(_, letters)| letters.is_subset(&alphabet))
+        .map(|(line, _)| line)
+        .collect();
+    if refused.is_empty() {
+        return false;
     }
+    let mut ours = changes.split_off(first);
+    ours.retain(|c| !leaves_latin(c) || !refused.iter().any(|line| line.contains(&c.span.start)));
     changes.extend(ours);
+    true
 }
 
 /// A letter of the Latin-1 Supplement or the Latin Extended blocks.

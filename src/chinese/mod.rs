@@ -1363,11 +1363,11 @@ fn choose(
             .count() as f32;
         let mut wide = text_before(text, site.before_at, PARALLEL);
         wide.push(site.before);
-        let restored = wide.len()..wide.len() + site.text.chars().count();
-        wide.extend(site.text.chars());
+        let at = wide.len()..wide.len() + restored.len();
+        wide.extend(&restored);
         wide.extend(text_after(text, after, PARALLEL));
-        f.parallel = parallel_slots(&wide, restored.clone()) as f32;
-        f.bad_date = numbers(&wide, restored)
+        f.parallel = parallel_slots(&wide, at.clone()) as f32;
+        f.bad_date = numbers(&wide, at)
             .iter()
             .filter(|number| !fits_the_calendar(number))
             .count() as f32;

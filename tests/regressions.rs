@@ -259,3 +259,17 @@ fn quotes_between_han_and_latin_words_are_chinese_text() {
         "“lzip”和“raw”",
     ]);
 }
+
+/// Cyrillic unit symbols put an SI prefix in lower case before the unit's
+/// capital (`кБ`, `кВт`, `мкА`): binutils' Ukrainian catalogue once had
+/// `кБ` read as UTF-8 misread as ISO-8859-5 (the Sindhi letter `ڱ`). A word
+/// that goes on in capitals after the flip is still a case-inverting
+/// misread (windows-1251 read as KOI8-R).
+#[test]
+fn cyrillic_unit_symbols_are_spelling() {
+    left_alone(&["                   avrxmega2 - XMEGA, > 8 кБ, < 64 кБ FLASH, < 64 кБ RAM\n"]);
+    let koi8 = "Нет времени: программа остановлена, компьютер выключен.\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(koi8);
+    let (misread, _) = encoding_rs::KOI8_R.decode_without_bom_handling(&bytes);
+    assert_eq!(repaired(&misread), koi8);
+}

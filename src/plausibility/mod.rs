@@ -695,7 +695,22 @@ struct Scorer {
     /// The last character was `“` right after a letter beyond ASCII: see
     /// [`CLOSING_QUOTE_RELIEF`].
     quote_after_letter: bool,
+    /// The current word started as a unit symbol, its case flip not
+    /// charged: see [`UNIT_PREFIXES`].
+    unit_flip: bool,
 }
+
+/// The lower-case SI prefixes of Cyrillic unit symbols (кило, милли,
+/// микро as мк, нано, пико, деци, санти, гекто), and the capitals of the
+/// units they go before (байт, вольт and ватт, герц, ампер, ньютон,
+/// паскаль, джоуль, фарад, кулон, тесла, ом). A word that goes on in
+/// capitals after the flip (`мЮЛЕР`, windows-1251 read as KOI8-R) is no
+/// unit, and is charged after all.
+const UNIT_PREFIXES: &str = "кмнпдсг";
+const UNIT_CAPITALS: &str = "БВГАНПДФКТО";
+/// What the case flip of a unit symbol is not charged: the cost of a flip
+/// between two Cyrillic letters in [`pair_cost`].
+const UNIT_FLIP: f32 = 1.0;
 
 /// What `“` after a letter costs less when the word ends there: German,
 /// Czech, Serbian and Ukrainian close quotes with it (`„schön“`,
@@ -741,15 +756,36 @@ impl Scorer {
         // A letter and its capital (`[nNнНхХ]`, a pattern's class) are a
         // listing, not a case flip; misreads put unrelated cells together.
         // (Latin is left to the screen, which does not look so closely.)
-        let letter_and_capital = case == UPPER
-            && matches!(class, Cyrillic | Greek | Armenian)
-            && self.prev.is_some_and(|(_, p)| p == LOWER)
-            && c.to_lowercase().eq(std::iter::once(self.prev_char));
+        let mut letter_and_capital = false;
+        let mut unit = false;
+        if case == UPPER && matches!(class, Cyrillic | Greek | Armenian) {
+            match self.prev {
+                Some((_, LOWER)) => {
+                    letter_and_capital = c.to_lowercase().eq(std::iter::once(self.prev_char));
+                    // A unit symbol (`кБ`, `кВт`, `мкА`) puts an SI prefix
+                    // in lower case before the unit's capital, where the
+                    // flip is spelling.
+                    unit = class == Cyrillic
+                        && self.word_letters <= 2
+                        && UNIT_PREFIXES.contains(self.prev_char)
+                        && UNIT_CAPITALS.contains(c);
+                }
+                // Capitals go on (`мЮЛЕР`): a case-inverting misread.
+                Some((_, UPPER)) if std::mem::take(&mut self.unit_flip) => {
+                    self.total += UNIT_FLIP;
+                }
+                _ => {}
+            }
+        }
         if let (Some((pc, pcase)), false) = (
             self.prev,
             after_escape || repeated_symbol || letter_and_capital,
         ) {
             self.total += t.pairs[pair_index(pc, pcase, class, case)];
+            if unit {
+                self.total -= UNIT_FLIP;
+                self.unit_flip = true;
+            }
             // Simplified-only Han next to kana: Chinese misread as Japanese
             // or the reverse; Japanese uses the characters of JIS X 0208.
             if (pc == Kana && is_han(class) && flags & IN_JIS == 0)
@@ -881,6 +917,7 @@ impl Scorer {
         self.word_letters = 0;
         self.word_vowels = 0;
         self.word_orthography = 0;
+        self.unit_flip = false;
     }
 
     fn finish(mut self) -> f32 {

@@ -312,7 +312,7 @@ fn repair_lines(
 ) {
     let first = changes.len();
     let mut votes = Votes::default();
-    // Lines whose repairs would carry a run of letters out of Latin script.
+    // Lines whose repairs would carry a run of letters out of their script.
     let mut weighed = Vec::new();
     for (offset, line) in non_ascii_lines(text, base) {
         let before = changes.len();
@@ -327,8 +327,8 @@ fn repair_lines(
         if repairs.is_empty() {
             continue;
         }
-        if let Some(letters) = letters_carried_out(repairs) {
-            weighed.push((offset..offset + line.len(), letters));
+        if let Some((alphabet, letters)) = letters_carried_out(repairs) {
+            weighed.push((offset..offset + line.len(), alphabet, letters));
         }
         votes.add(repairs);
     }
@@ -435,77 +435,116 @@ impl Votes {
 /// of `cafÃ©`).
 const ALPHABET_LETTERS: usize = 4;
 
-/// Whether a repair leaves no Latin letter where it had only Latin letters.
-fn leaves_latin(change: &Change) -> bool {
-    !change.after.chars().any(is_latin_letter)
+/// Cyrillic and Greek letters a typist puts in a Latin word for their
+/// Latin twins (`viсs@` with a Cyrillic `с`, the key a keyboard layout puts
+/// Latin `c` on), and windows-1251 and -1253 give for Western letters
+/// (`ñ`, `î`). In a text that writes them elsewhere a slip explains them
+/// as well as a misread, and one is weighed as a run would be.
+const LATIN_LOOKALIKES: &str = "аеорсухіјѕАВЕКМНОРСТХІЈЅοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ";
+
+/// The alphabet of a letter beyond ASCII, of those a text is written in
+/// and a misread turns into another script: Latin, Greek or Cyrillic (as
+/// [`plausibility::alphabet`] numbers them); `None` for anything else.
+fn text_alphabet(c: char) -> Option<u8> {
+    if c.is_ascii() || !c.is_alphabetic() {
+        return None;
+    }
+    Some(plausibility::alphabet(c)).filter(|a| (1..=3).contains(a))
+}
+
+/// The alphabet a repair carries out of the text: that of the first
+/// character it replaces beyond ASCII, where what it puts in their place
+/// has no letter of that alphabet beyond ASCII.
+fn alphabet_left(change: &Change) -> Option<u8> {
+    let first = change.before.chars().find(|c| !c.is_ascii())?;
+    let alphabet = text_alphabet(first)?;
+    let kept = change
+        .after
+        .chars()
+        .any(|c| text_alphabet(c) == Some(alphabet));
+    (!kept).then_some(alphabet)
 }
 
 fn folded(c: char) -> char {
     c.to_lowercase().next().unwrap_or(c)
 }
 
-/// The letters (in lower case) of the runs a line's repairs carry out of
-/// Latin script, if those runs are letters and nothing else, and at least
-/// [`ALPHABET_LETTERS`] of them.
-fn letters_carried_out(repairs: &[Change]) -> Option<BTreeSet<char>> {
+/// The alphabet and the letters (in lower case) of the runs a line's
+/// repairs carry out of their script, if those runs are letters of one
+/// alphabet and nothing else, and at least [`ALPHABET_LETTERS`] of them or
+/// only [`LATIN_LOOKALIKES`].
+fn letters_carried_out(repairs: &[Change]) -> Option<(u8, BTreeSet<char>)> {
+    let mut alphabet = None;
     let mut found = BTreeSet::new();
-    for change in repairs.iter().filter(|c| leaves_latin(c)) {
+    let mut lookalikes = true;
+    for change in repairs {
+        let Some(left) = alphabet_left(change) else {
+            continue;
+        };
+        if alphabet.is_some_and(|a| a != left) {
+            return None;
+        }
+        alphabet = Some(left);
         for c in change.before.chars().filter(|c| !c.is_ascii()) {
-            if !is_latin_letter(c) {
+            if text_alphabet(c) != Some(left) {
                 return None;
             }
+            lookalikes &= LATIN_LOOKALIKES.contains(c);
             found.insert(folded(c));
         }
     }
-    (found.len() >= ALPHABET_LETTERS).then_some(found)
+    let alphabet = alphabet?;
+    (lookalikes || found.len() >= ALPHABET_LETTERS).then_some((alphabet, found))
 }
 
 /// Refuses repairs that turn a run of the text's own letters into another
 /// script, and tells whether it refused any. `áéýúíóþæðö` reads as Greek
 /// through windows-1253, and its capitals as Han through EUC-JP, both more
-/// plausible than ten accented letters in a row; but where the lines the
-/// engine leaves as they are (in the same stretch of text: a
-/// chunk of a long one) write every one of those letters (an Icelandic
-/// catalogue, its alphabet listed among its messages), the run is in the
-/// text's alphabet, not a misread. A text damaged by a misread shows the
-/// misread's letters in its damaged lines only: a Russian line read as
-/// windows-1252 (`Ïðèâåò`) in French text has `ð` and `å`, which French
-/// does not write. Repairs within Latin script (Polish read as
-/// windows-1252) are not weighed; the rule is for runs a repair would
-/// carry out of the script the text reads in. `weighed` holds each line
-/// with such runs, and their letters.
+/// plausible than ten accented letters in a row; Bulgarian `РАЗМEР`, its
+/// `E` a Latin one, reads as windows-1252 (`ÐÀÇÌEÐ`), and Ukrainian column
+/// heads run together (`РозмФайлРозмПам`) as Arabic through windows-1256.
+/// But where the lines the engine leaves as they are (in the same stretch
+/// of text: a chunk of a long one) write every one of those letters (an
+/// Icelandic catalogue, its alphabet listed among its messages; a
+/// Bulgarian one), the run is in the text's alphabet, not a misread. A text
+/// damaged by a misread shows the misread's letters in its damaged lines
+/// only: a Russian line read as windows-1252 (`Ïðèâåò`) in French text has
+/// `ð` and `å`, which French does not write. Repairs within a script
+/// (Polish read as windows-1252, KOI8-R read as windows-1251) are not
+/// weighed; the rule is for runs a repair would carry out of the script the
+/// text reads in. `weighed` holds each line with such runs, with their
+/// alphabet and letters.
 fn keep_the_texts_alphabet(
     text: &str,
     base: usize,
-    weighed: Vec<(Range<usize>, BTreeSet<char>)>,
+    weighed: Vec<(Range<usize>, u8, BTreeSet<char>)>,
     changes: &mut Vec<Change>,
     first: usize,
 ) -> bool {
     if weighed.is_empty() {
         return false;
     }
-    let alphabet: BTreeSet<char> = untouched_lines(text, base, &changes[first..])
+    let written: BTreeSet<(u8, char)> = untouched_lines(text, base, &changes[first..])
         .into_iter()
-        .flat_map(|(_, line)| line.chars().filter(|&c| is_latin_letter(c)))
-        .map(folded)
+        .flat_map(|(_, line)| line.chars())
+        .filter_map(|c| text_alphabet(c).map(|a| (a, folded(c))))
         .collect();
-    let refused: Vec<Range<usize>> = weighed
+    let refused: Vec<(Range<usize>, u8)> = weighed
         .into_iter()
-        .filter(|(_, letters)| letters.is_subset(&alphabet))
-        .map(|(line, _)| line)
+        .filter(|(_, alphabet, letters)| letters.iter().all(|&c| written.contains(&(*alphabet, c))))
+        .map(|(line, alphabet, _)| (line, alphabet))
         .collect();
     if refused.is_empty() {
         return false;
     }
     let mut ours = changes.split_off(first);
-    ours.retain(|c| !leaves_latin(c) || !refused.iter().any(|line| line.contains(&c.span.start)));
+    ours.retain(|c| {
+        !refused.iter().any(|(line, alphabet)| {
+            line.contains(&c.span.start) && alphabet_left(c) == Some(*alphabet)
+        })
+    });
     changes.extend(ours);
     true
-}
-
-/// A letter of the Latin-1 Supplement or the Latin Extended blocks.
-fn is_latin_letter(c: char) -> bool {
-    matches!(c, '\u{C0}'..='\u{24F}') && c.is_alphabetic()
 }
 
 /// The lines of `text`, each with its line break, as `split_inclusive('\n')`

@@ -273,3 +273,29 @@ fn cyrillic_unit_symbols_are_spelling() {
     let (misread, _) = encoding_rs::KOI8_R.decode_without_bom_handling(&bytes);
     assert_eq!(repaired(&misread), koi8);
 }
+
+/// Runs of a Cyrillic text's own letters that a misread would carry into
+/// another script are its alphabet, as Latin ones are: coreutils' Bulgarian
+/// `РАЗМEР` (with a Latin `E`) read as windows-1252 misread as windows-1251,
+/// elfutils' Ukrainian column heads run together read as Arabic through
+/// windows-1256 misread as KOI8-R. One Cyrillic letter that looks like a
+/// Latin one in a Latin word (`viсs@`, python-apt's Belarusian catalogue)
+/// is a slip where the text writes Cyrillic, and a misread where it does
+/// not.
+#[test]
+fn letters_a_cyrillic_text_writes_are_its_alphabet() {
+    left_alone(&[
+        "  -B, --block-size=РАЗМEР\n\
+         да се ползват блокове с този РАЗМЕР байтове, напр.:\n\
+         Зареждане на модула, задаване на размер и изход.\n",
+        "\"  Тип           Зміщен   ВіртАдр            ФізАдр             \"\n\
+         \"РозмФайлРозмПам  Пра Вирів\"\n\
+         \"  Тип            Зміщен   ВіртАдр    ФізАдр     РозмФайл РозмПам  Пра Вирів\"\n",
+        "Last-Translator: Viktar Siarheichyk <viсs@eq.by>\n\
+         Прывітанне, як справы?\n",
+    ]);
+    assert_eq!(
+        repaired("El viaje por Espaсa fue largo.\nLa gente era amable.\n"),
+        "El viaje por España fue largo.\nLa gente era amable.\n"
+    );
+}

@@ -312,7 +312,8 @@ fn repair_lines(
 ) {
     let first = changes.len();
     let mut votes = Votes::default();
-    // Lines whose repairs would carry a run of letters out of their script.
+    // Lines whose repairs would carry the text's letters out of their
+    // script, or its box drawing out of its tables.
     let mut weighed = Vec::new();
     for (offset, line) in non_ascii_lines(text, base) {
         let before = changes.len();
@@ -327,9 +328,7 @@ fn repair_lines(
         if repairs.is_empty() {
             continue;
         }
-        if let Some((alphabet, letters)) = letters_carried_out(repairs) {
-            weighed.push((offset..offset + line.len(), alphabet, letters));
-        }
+        weighed.extend(Carried::of(repairs).map(|carried| (offset..offset + line.len(), carried)));
         votes.add(repairs);
     }
     if keep_the_texts_alphabet(text, base, weighed, changes, first) {
@@ -438,15 +437,16 @@ const ALPHABET_LETTERS: usize = 4;
 /// Cyrillic and Greek letters a typist puts in a Latin word for their
 /// Latin twins (`viсs@` with a Cyrillic `с`, the key a keyboard layout puts
 /// Latin `c` on), and windows-1251 and -1253 give for Western letters
-/// (`ñ`, `î`). In a text that writes them elsewhere a slip explains them
-/// as well as a misread, and one is weighed as a run would be.
+/// (`ñ`, `î`). One alone on a line is a slip; more are weighed as a run
+/// would be: in a text that writes them elsewhere, slips explain them as
+/// well as a misread.
 const LATIN_LOOKALIKES: &str = "аеорсухіјѕАВЕКМНОРСТХІЈЅοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ";
 
 /// The alphabet of a letter beyond ASCII, of those a text is written in
 /// and a misread turns into another script: Latin, Greek or Cyrillic (as
 /// [`plausibility::alphabet`] numbers them); `None` for anything else.
 fn text_alphabet(c: char) -> Option<u8> {
-    if c.is_ascii() || !c.is_alphabetic() {
+    if c.is_ascii() {
         return None;
     }
     Some(plausibility::alphabet(c)).filter(|a| (1..=3).contains(a))
@@ -494,7 +494,67 @@ fn letters_carried_out(repairs: &[Change]) -> Option<(u8, BTreeSet<char>)> {
         }
     }
     let alphabet = alphabet?;
+    if lookalikes && found.len() == 1 {
+        // One slip (`deсode` in strace's changelog) needs no evidence from
+        // the rest of the text: a misread shows more than one letter.
+        found.clear();
+    }
     (lookalikes || found.len() >= ALPHABET_LETTERS).then_some((alphabet, found))
+}
+
+/// Whether a repair carries box-drawing characters, and nothing else beyond
+/// ASCII, out of the text.
+fn carries_box_drawing(change: &Change) -> bool {
+    let mut beyond_ascii = change.before.chars().filter(|c| !c.is_ascii()).peekable();
+    beyond_ascii.peek().is_some()
+        && beyond_ascii.all(is_box_drawing)
+        && !change.after.chars().any(is_box_drawing)
+}
+
+fn is_box_drawing(c: char) -> bool {
+    ('\u{2500}'..='\u{257F}').contains(&c)
+}
+
+/// Whether a line draws a table's rule: three of the same box-drawing
+/// character in a row (`───`, `═══`). Misreads put box drawing between
+/// letters (`╨┐╤А`), never one cell three times.
+fn draws_a_rule(line: &str) -> bool {
+    let mut run = (' ', 0);
+    line.chars().any(|c| {
+        run = if c == run.0 { (c, run.1 + 1) } else { (c, 1) };
+        is_box_drawing(c) && run.1 >= 3
+    })
+}
+
+/// What a line's repairs would carry out of the text, to be weighed
+/// against the lines left as they are.
+enum Carried {
+    /// A run of letters out of their alphabet: see [`letters_carried_out`].
+    Letters(u8, BTreeSet<char>),
+    /// Box drawing, turned into letters (`│optcode` into `łoptcode`, as
+    /// windows-1250 read as IBM850).
+    BoxDrawing,
+}
+
+impl Carried {
+    fn of(repairs: &[Change]) -> impl Iterator<Item = Carried> {
+        let letters = letters_carried_out(repairs).map(|(a, found)| Carried::Letters(a, found));
+        // Only where box drawing is all they carry: a line of Polish read
+        // as IBM850 has `│` for `ł` among other damage (`£` for `ś`).
+        let boxes = repairs
+            .iter()
+            .all(carries_box_drawing)
+            .then_some(Carried::BoxDrawing);
+        letters.into_iter().chain(boxes)
+    }
+
+    /// Whether `change` is one of the repairs that carry this.
+    fn by(&self, change: &Change) -> bool {
+        match self {
+            Carried::Letters(alphabet, _) => alphabet_left(change) == Some(*alphabet),
+            Carried::BoxDrawing => carries_box_drawing(change),
+        }
+    }
 }
 
 /// Refuses repairs that turn a run of the text's own letters into another
@@ -512,36 +572,44 @@ fn letters_carried_out(repairs: &[Change]) -> Option<(u8, BTreeSet<char>)> {
 /// `ð` and `å`, which French does not write. Repairs within a script
 /// (Polish read as windows-1252, KOI8-R read as windows-1251) are not
 /// weighed; the rule is for runs a repair would carry out of the script the
-/// text reads in. `weighed` holds each line with such runs, with their
-/// alphabet and letters.
+/// text reads in. Box drawing is weighed likewise: in a text that draws
+/// tables (a rule of `───` left as it is), `│optcode│` is a table's row,
+/// not windows-1250 read as IBM850. `weighed` holds each line with what its
+/// repairs carry.
 fn keep_the_texts_alphabet(
     text: &str,
     base: usize,
-    weighed: Vec<(Range<usize>, u8, BTreeSet<char>)>,
+    weighed: Vec<(Range<usize>, Carried)>,
     changes: &mut Vec<Change>,
     first: usize,
 ) -> bool {
     if weighed.is_empty() {
         return false;
     }
-    let written: BTreeSet<(u8, char)> = untouched_lines(text, base, &changes[first..])
-        .into_iter()
+    let untouched = untouched_lines(text, base, &changes[first..]);
+    let written: BTreeSet<(u8, char)> = untouched
+        .iter()
         .flat_map(|(_, line)| line.chars())
         .filter_map(|c| text_alphabet(c).map(|a| (a, folded(c))))
         .collect();
-    let refused: Vec<(Range<usize>, u8)> = weighed
+    let draws_tables = untouched.iter().any(|(_, line)| draws_a_rule(line));
+    let refused: Vec<(Range<usize>, Carried)> = weighed
         .into_iter()
-        .filter(|(_, alphabet, letters)| letters.iter().all(|&c| written.contains(&(*alphabet, c))))
-        .map(|(line, alphabet, _)| (line, alphabet))
+        .filter(|(_, carried)| match carried {
+            Carried::Letters(alphabet, letters) => {
+                letters.iter().all(|&c| written.contains(&(*alphabet, c)))
+            }
+            Carried::BoxDrawing => draws_tables,
+        })
         .collect();
     if refused.is_empty() {
         return false;
     }
     let mut ours = changes.split_off(first);
     ours.retain(|c| {
-        !refused.iter().any(|(line, alphabet)| {
-            line.contains(&c.span.start) && alphabet_left(c) == Some(*alphabet)
-        })
+        !refused
+            .iter()
+            .any(|(line, carried)| line.contains(&c.span.start) && carried.by(c))
     });
     changes.extend(ours);
     true
@@ -1344,6 +1412,11 @@ fn contradicted(line: &str, misread: &Step, members: &[Found]) -> bool {
 /// `тМЛ`, from IBM866 through UTF-8, is `⌋`) is an abbreviation's case,
 /// not a misread symbol; a misread symbol comes with others (`тФВ` for `│`
 /// down a table) or with letters of two alphabets (`Γöé`).
+///
+/// Nor does a code chart show anything to a legacy misread: Latin-1's
+/// letters in code order (`ÀÁÂÃÄÅÆÇ`, in pyparsing's changelog) read as
+/// windows-1251's alphabet just as well, and either chart is as likely as
+/// the other.
 fn shown_as_damage(line: &str, misread: &Step, members: &[Found]) -> bool {
     let evidence: Vec<(&str, &str)> = members
         .iter()
@@ -1353,6 +1426,9 @@ fn shown_as_damage(line: &str, misread: &Step, members: &[Found]) -> bool {
     let has_letter = |t: &str| plausibility::letters(t) > 0;
     let has_c1 = |t: &str| t.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c));
     let legacy = matches!(misread, Step::Reinterpret { actual, .. } if actual.is_single_byte());
+    if legacy && evidence.iter().any(|(from, _)| is_code_chart(from)) {
+        return false;
+    }
     if legacy
         && !evidence
             .iter()
@@ -1366,6 +1442,25 @@ fn shown_as_damage(line: &str, misread: &Step, members: &[Found]) -> bool {
     };
     !matches!(evidence.as_slice(), [(from, to)] if one_word_to_a_symbol(from, to))
 }
+
+/// Whether `text` runs through [`CHART_RUN`] characters in code order.
+fn is_code_chart(text: &str) -> bool {
+    let mut run = (0, 0);
+    text.chars().any(|c| {
+        let code = u32::from(c);
+        run = if code == run.0 + 1 {
+            (code, run.1 + 1)
+        } else {
+            (code, 1)
+        };
+        run.1 >= CHART_RUN
+    })
+}
+
+/// Characters in code order that make a chart: the alphabets of the
+/// codepages misreads go between are in code order too, eight and more
+/// letters long, where words put at most a few in a row (`abc`, `rst`).
+const CHART_RUN: usize = 8;
 
 /// Western text read through a Cyrillic, Greek, Hebrew or Arabic codepage
 /// keeps its ASCII letters: its words are mostly ASCII with a foreign letter

@@ -1,6 +1,6 @@
 //! Regressions: damage the engine once got wrong, each as it was found.
 
-use unbake::{repair, Options};
+use unbake::{repair, Codec, Options};
 
 fn repaired(text: &str) -> String {
     repair(text, &Options::default()).text
@@ -279,9 +279,9 @@ fn cyrillic_unit_symbols_are_spelling() {
 /// `РАЗМEР` (with a Latin `E`) read as windows-1252 misread as windows-1251,
 /// elfutils' Ukrainian column heads run together read as Arabic through
 /// windows-1256 misread as KOI8-R. One Cyrillic letter that looks like a
-/// Latin one in a Latin word (`viсs@`, python-apt's Belarusian catalogue)
-/// is a slip where the text writes Cyrillic, and a misread where it does
-/// not.
+/// Latin one in a Latin word (`viсs@` in python-apt's Belarusian catalogue,
+/// `deсode` in strace's changelog) is a slip; a few are slips where the
+/// text writes Cyrillic, and a misread where it does not.
 #[test]
 fn letters_a_cyrillic_text_writes_are_its_alphabet() {
     left_alone(&[
@@ -293,9 +293,44 @@ fn letters_a_cyrillic_text_writes_are_its_alphabet() {
          \"  Тип            Зміщен   ВіртАдр    ФізАдр     РозмФайл РозмПам  Пра Вирів\"\n",
         "Last-Translator: Viktar Siarheichyk <viсs@eq.by>\n\
          Прывітанне, як справы?\n",
+        "\tio_uring: deсode IORING_REGISTER_RESTRICTIONS io_uring_register op.\n",
+        "Сегодня у нас хорошая погода.\nLa niсa comiу pan.\n",
     ]);
     assert_eq!(
-        repaired("El viaje por Espaсa fue largo.\nLa gente era amable.\n"),
-        "El viaje por España fue largo.\nLa gente era amable.\n"
+        repaired("La niсa comiу pan.\nLa gente era amable.\n"),
+        "La niña comió pan.\nLa gente era amable.\n"
     );
+}
+
+/// A text that draws tables has box drawing of its own: the rows of the
+/// X11 protocol documents' tables (`│optcode     │option`) once read as
+/// windows-1250 misread as IBM850 (`łoptcode`), their rules (`├───┼`) left
+/// as they were. A line of Polish read so, with `│` for `ł` among its
+/// other damage, is still repaired there.
+#[test]
+fn box_drawing_of_a_text_that_draws_tables_is_its_own() {
+    let row = "│optcode     │option            │choice            │default              │\n";
+    let table = format!(
+        "┌────────────┬──────────────────┬──────────────────┬─────────────────────┐\n\
+         {row}\
+         ├────────────┼──────────────────┼──────────────────┼─────────────────────┤\n\
+         │use-squish  │BOOL              │BOOL              │True                 │\n\
+         └────────────┴──────────────────┴──────────────────┴─────────────────────┘\n"
+    );
+    left_alone(&[&table]);
+    let polish = "Zażółć gęślą jaźń, mówił chłopiec.\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1250.encode(polish);
+    let (misread, _) = Codec::Ibm850.decode_lossy(&bytes);
+    assert_eq!(
+        repaired(&format!("{table}{misread}")),
+        format!("{table}{polish}")
+    );
+}
+
+/// Latin-1's letters in code order (a table in pyparsing's changelog) read
+/// as well as windows-1251's alphabet misread as windows-1252: a chart
+/// shows no damage.
+#[test]
+fn a_code_chart_is_not_a_misread() {
+    left_alone(&["    ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþ\n"]);
 }

@@ -185,18 +185,21 @@ fn count_scripts(table: &[u8], line: &str) -> (usize, usize, bool) {
             }
             continue;
         }
-        let bits = if b <= 0xEF {
-            let cp = (u32::from(b & 0x0F) << 12)
-                | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                | u32::from(bytes[i + 2] & 0x3F);
+        // `line` is valid UTF-8, so a lead byte from 0xE3 to 0xEF has its
+        // two continuation bytes; the slice pattern takes them with one
+        // bounds check.
+        let bits = if let [0xE3..=0xEF, b1, b2, ..] = bytes[i..] {
+            let cp =
+                (u32::from(b & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
             i += 3;
             match table.get(cp.wrapping_sub(BLOCK_FIRST) as usize) {
                 Some(&bits) => bits,
-                // CJK and full-width punctuation, mostly.
-                None => match char::from_u32(cp).filter(|&c| is_han(c)) {
-                    Some(c) => script_bits(c),
-                    None => continue,
-                },
+                // Extension A and the compatibility ideographs: rare.
+                None if matches!(cp, 0x3400..=0x4DBF | 0xF900..=0xFAFF) => {
+                    script_bits(char::from_u32(cp).expect("a three-byte sequence"))
+                }
+                // CJK and full-width punctuation and kana, mostly.
+                None => continue,
             }
         } else {
             let c = line[i..].chars().next().expect("char boundary");

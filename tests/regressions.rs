@@ -334,3 +334,15 @@ fn box_drawing_of_a_text_that_draws_tables_is_its_own() {
 fn a_code_chart_is_not_a_misread() {
     left_alone(&["    ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþ\n"]);
 }
+
+/// Arabic's vowel marks sit on Arabic letters, stacked as they may be:
+/// elfutils' Ukrainian column heads on a line of their own once read as
+/// Arabic through windows-1256 misread as KOI8-R, a line of tanwin and
+/// letters (`ٍدعحوءتجٍدعحًءح`). Vocalised Arabic stays as it is.
+#[test]
+fn arabic_vowel_marks_sit_on_arabic_letters() {
+    left_alone(&[
+        "\"РозмФайлРозмПам  Пра Вирів\"\n",
+        "وَقَالَ الرَّجُلُ: هَذَا كِتَابٌ جَمِيلٌ، وَمَدِينَةٌ كَبِيرَةٌ.\n",
+    ]);
+}

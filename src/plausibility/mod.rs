@@ -389,7 +389,12 @@ fn base_class(c: char) -> Class {
         | '\u{5C2}'
         | '\u{5C4}'
         | '\u{5C5}'
-        | '\u{5C7}' => Combining,
+        | '\u{5C7}'
+        // Arabic's vowel marks and tanwin sit on a letter as Hebrew's points
+        // do (`كتابٌ`); one after a space or quote is windows-1256 read
+        // through another codepage (`ٍدعح`, Ukrainian `Розм` as KOI8-R).
+        | '\u{64B}'..='\u{65F}'
+        | '\u{670}' => Combining,
         // The maqaf is Hebrew's hyphen: it ends a word, and a quote may
         // open after it (`ל־„A”`).
         '\u{5BE}' => SymClose,
@@ -695,6 +700,9 @@ struct Scorer {
     /// The last character was `“` right after a letter beyond ASCII: see
     /// [`CLOSING_QUOTE_RELIEF`].
     quote_after_letter: bool,
+    /// The letter the marks after it sit on, if the last character but
+    /// marks was a letter.
+    mark_base: Option<Class>,
     /// The current word started as a unit symbol, its case flip not
     /// charged: see [`UNIT_PREFIXES`].
     unit_flip: bool,
@@ -844,8 +852,20 @@ impl Scorer {
         // A combining mark with no letter to sit on, and a final form with
         // the word going on (`ָגאם`, `קמיםבמיו`): legacy Cyrillic or Greek
         // read as Hebrew.
-        if class == Combining && self.prev.is_none_or(|(p, _)| !is_letter(p)) {
-            self.total += 2.0;
+        if class == Combining {
+            // Hebrew's points and Arabic's vowel marks sit on a letter of
+            // their own script (`ٌ` on `jaŸ` is no Arabic), stacked as
+            // they may be (`رَّ`); other marks on any letter.
+            let fits = match c {
+                '\u{591}'..='\u{5C7}' => self.mark_base == Some(Hebrew),
+                '\u{64B}'..='\u{670}' => self.mark_base == Some(Arabic),
+                _ => self.mark_base.is_some(),
+            };
+            if !fits {
+                self.total += 2.0;
+            }
+        } else {
+            self.mark_base = is_letter(class).then_some(class);
         }
         if is_letter(class)
             && matches!(

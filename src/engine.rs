@@ -331,7 +331,7 @@ fn repair_lines(
         weighed.extend(Carried::of(repairs).map(|carried| (offset..offset + line.len(), carried)));
         votes.add(repairs);
     }
-    if keep_the_texts_alphabet(text, base, weighed, changes, first) {
+    if keep_the_texts_own(text, base, weighed, changes, first) {
         // Rare: counted again with the refused repairs gone.
         votes = Votes::default();
         for (_, _, repairs) in lines_with_changes(text, base, &changes[first..]) {
@@ -429,7 +429,7 @@ impl Votes {
     }
 }
 
-/// Distinct letters a repaired span must hold for [`keep_the_texts_alphabet`]
+/// Distinct letters a repaired span must hold for [`keep_the_texts_own`]
 /// to weigh it: fewer are no alphabet (`NÃO` has one, and so does the `Ã`
 /// of `cafÃ©`).
 const ALPHABET_LETTERS: usize = 4;
@@ -519,10 +519,21 @@ fn is_box_drawing(c: char) -> bool {
 /// character in a row (`───`, `═══`). Misreads put box drawing between
 /// letters (`╨┐╤А`), never one cell three times.
 fn draws_a_rule(line: &str) -> bool {
-    let mut run = (' ', 0);
-    line.chars().any(|c| {
-        run = if c == run.0 { (c, run.1 + 1) } else { (c, 1) };
-        is_box_drawing(c) && run.1 >= 3
+    has_run(line, 3, |a, b| a == b && is_box_drawing(b))
+}
+
+/// Whether `text` has `len` characters in a row, each following the one
+/// before as `follows` says.
+fn has_run(text: &str, len: usize, follows: impl Fn(char, char) -> bool) -> bool {
+    let mut chars = text.chars();
+    let Some(mut prev) = chars.next() else {
+        return false;
+    };
+    let mut run = 1;
+    chars.any(|c| {
+        run = if follows(prev, c) { run + 1 } else { 1 };
+        prev = c;
+        run >= len
     })
 }
 
@@ -576,7 +587,7 @@ impl Carried {
 /// tables (a rule of `───` left as it is), `│optcode│` is a table's row,
 /// not windows-1250 read as IBM850. `weighed` holds each line with what its
 /// repairs carry.
-fn keep_the_texts_alphabet(
+fn keep_the_texts_own(
     text: &str,
     base: usize,
     weighed: Vec<(Range<usize>, Carried)>,
@@ -1445,16 +1456,7 @@ fn shown_as_damage(line: &str, misread: &Step, members: &[Found]) -> bool {
 
 /// Whether `text` runs through [`CHART_RUN`] characters in code order.
 fn is_code_chart(text: &str) -> bool {
-    let mut run = (0, 0);
-    text.chars().any(|c| {
-        let code = u32::from(c);
-        run = if code == run.0 + 1 {
-            (code, run.1 + 1)
-        } else {
-            (code, 1)
-        };
-        run.1 >= CHART_RUN
-    })
+    has_run(text, CHART_RUN, |a, b| u32::from(b) == u32::from(a) + 1)
 }
 
 /// Characters in code order that make a chart: the alphabets of the

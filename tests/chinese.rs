@@ -263,16 +263,16 @@ fn generated_cases_are_restored() {
     // tell apart by a clear margin (有序 or 有效 after 生活, 暴發 or 暴風, a
     // name, a comma or a semicolon swallowed at the end of a run), the
     // site is reported rather than guessed. The floors below are what the
-    // repair reaches now on this seed (97.5%: 10 split cases of 200 not
+    // repair reaches now on this seed (97.75%: 9 split cases of 200 not
     // restored, none with a wrong change); seeds 3, 4 and 5 give
-    // 95.2-95.7% with 1-2 wrong cases in 1000 (`examples/fit_evidence.rs`).
+    // 95.6-96.4% with 1-3 wrong cases in 1000 (`examples/fit_evidence.rs`).
     // Raise them as it improves.
     assert_eq!(
         split_failures,
         failures.len(),
         "a case without split sites failed"
     );
-    assert!(failures.len() <= 10, "only {:.1}% restored", rate * 100.0);
+    assert!(failures.len() <= 9, "only {:.1}% restored", rate * 100.0);
     assert!(wrong == 0, "{wrong} cases with a wrong change");
 }
 

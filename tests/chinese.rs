@@ -257,22 +257,21 @@ fn generated_cases_are_restored() {
         cases.len(),
         rate * 100.0
     );
-    // Readings alone are always restored. Split sites are not yet at the
-    // issue's 98%: where the bytes leave several characters or marks that
-    // the word models, the news character model and the document do not
-    // tell apart by a clear margin (有序 or 有效 after 生活, 暴發 or 暴風, a
-    // name, a comma or a semicolon swallowed at the end of a run), the
-    // site is reported rather than guessed. The floors below are what the
-    // repair reaches now on this seed (97.75%: 9 split cases of 200 not
-    // restored, none with a wrong change); seeds 3, 4 and 5 give
-    // 95.6-96.4% with 1-3 wrong cases in 1000 (`examples/fit_evidence.rs`).
-    // Raise them as it improves.
+    // Readings alone are always restored. Where the bytes of a split site
+    // leave several characters or marks that the word models, the news
+    // character model and the document do not tell apart by a clear margin
+    // (有序 or 有效 after 生活, 巡察 or 巡查, a name, a comma or a semicolon
+    // swallowed at the end of a run), the site is reported rather than
+    // guessed. The floors below are what the repair reaches on this seed:
+    // the 98% (8 split cases of 200 not restored, none with a wrong
+    // change). Other seeds give less: 95.8-96.7% of 1000 cases, 1-3 of them
+    // with a wrong change (`examples/fit_evidence.rs eval 3 4 5`).
     assert_eq!(
         split_failures,
         failures.len(),
         "a case without split sites failed"
     );
-    assert!(failures.len() <= 9, "only {:.1}% restored", rate * 100.0);
+    assert!(failures.len() <= 8, "only {:.1}% restored", rate * 100.0);
     assert!(wrong == 0, "{wrong} cases with a wrong change");
 }
 

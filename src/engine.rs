@@ -511,8 +511,9 @@ fn carries_box_drawing(change: &Change) -> bool {
         && !change.after.chars().any(is_box_drawing)
 }
 
+/// Box drawing and block elements, as the plausibility model classes them.
 fn is_box_drawing(c: char) -> bool {
-    ('\u{2500}'..='\u{257F}').contains(&c)
+    plausibility::class_of(c) == plausibility::Class::Box
 }
 
 /// Whether a line draws a table's rule: three of the same box-drawing

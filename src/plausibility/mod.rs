@@ -524,6 +524,11 @@ fn is_han(class: Class) -> bool {
     matches!(class, HanCommon | HanKnown | HanRare)
 }
 
+/// What a flip from lower to upper case inside a word costs between
+/// letters of a script, and what a unit symbol's flip (`кБ`) is not
+/// charged.
+const CASE_FLIP: f32 = 1.0;
+
 /// The cost of two adjacent characters, beyond their own costs.
 #[inline]
 fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
@@ -555,7 +560,7 @@ fn pair_cost(a: Class, a_case: u8, b: Class, b_case: u8) -> f32 {
     }
     if a_case == LOWER && b_case == UPPER && (a != AsciiLetter || b != AsciiLetter) {
         // `ðŸ` starts every emoji misread as windows-1252.
-        cost += if b == WinLetter { 2.0 } else { 1.0 };
+        cost += if b == WinLetter { 2.0 } else { CASE_FLIP };
     }
     if (a == Box) != (b == Box)
         && !matches!(a, Space | AsciiPunct | Digit)
@@ -716,9 +721,6 @@ struct Scorer {
 /// unit, and is charged after all.
 const UNIT_PREFIXES: &str = "кмнпдсг";
 const UNIT_CAPITALS: &str = "БВГАНПДФКТО";
-/// What the case flip of a unit symbol is not charged: the cost of a flip
-/// between two Cyrillic letters in [`pair_cost`].
-const UNIT_FLIP: f32 = 1.0;
 
 /// What `“` after a letter costs less when the word ends there: German,
 /// Czech, Serbian and Ukrainian close quotes with it (`„schön“`,
@@ -780,7 +782,7 @@ impl Scorer {
                 }
                 // Capitals go on (`мЮЛЕР`): a case-inverting misread.
                 Some((_, UPPER)) if std::mem::take(&mut self.unit_flip) => {
-                    self.total += UNIT_FLIP;
+                    self.total += CASE_FLIP;
                 }
                 _ => {}
             }
@@ -791,7 +793,7 @@ impl Scorer {
         ) {
             self.total += t.pairs[pair_index(pc, pcase, class, case)];
             if unit {
-                self.total -= UNIT_FLIP;
+                self.total -= CASE_FLIP;
                 self.unit_flip = true;
             }
             // Simplified-only Han next to kana: Chinese misread as Japanese
@@ -857,8 +859,8 @@ impl Scorer {
             // their own script (`ٌ` on `jaŸ` is no Arabic), stacked as
             // they may be (`رَّ`); other marks on any letter.
             let fits = match c {
-                '\u{591}'..='\u{5C7}' => self.mark_base == Some(Hebrew),
-                '\u{64B}'..='\u{670}' => self.mark_base == Some(Arabic),
+                '\u{590}'..='\u{5FF}' => self.mark_base == Some(Hebrew),
+                '\u{600}'..='\u{6FF}' => self.mark_base == Some(Arabic),
                 _ => self.mark_base.is_some(),
             };
             if !fits {

@@ -33,7 +33,7 @@ use crate::chains::{Chain, Step, LOST_MARKERS};
 use crate::chinese;
 use crate::codecs::Codec;
 use crate::korean_as_gbk;
-use crate::plausibility;
+use crate::plausibility::{self, Class};
 
 /// What the engine may do.
 #[derive(Clone, Debug)]
@@ -502,18 +502,21 @@ fn letters_carried_out(repairs: &[Change]) -> Option<(u8, BTreeSet<char>)> {
     (lookalikes || found.len() >= ALPHABET_LETTERS).then_some((alphabet, found))
 }
 
-/// Whether a repair carries box-drawing characters, and nothing else beyond
-/// ASCII, out of the text.
+/// Whether a repair carries box-drawing characters out of the text.
 fn carries_box_drawing(change: &Change) -> bool {
+    change.before.chars().any(is_box_drawing) && !change.after.chars().any(is_box_drawing)
+}
+
+/// Whether a repair replaces characters beyond ASCII, none of them a
+/// letter: box drawing and the symbols a table holds.
+fn carries_no_letters(change: &Change) -> bool {
     let mut beyond_ascii = change.before.chars().filter(|c| !c.is_ascii()).peekable();
-    beyond_ascii.peek().is_some()
-        && beyond_ascii.all(is_box_drawing)
-        && !change.after.chars().any(is_box_drawing)
+    beyond_ascii.peek().is_some() && !beyond_ascii.any(plausibility::is_any_letter)
 }
 
 /// Box drawing and block elements, as the plausibility model classes them.
 fn is_box_drawing(c: char) -> bool {
-    plausibility::class_of(c) == plausibility::Class::Box
+    plausibility::class_of(c) == Class::Box
 }
 
 /// Whether a line draws a table's rule: three of the same box-drawing
@@ -544,19 +547,19 @@ enum Carried {
     /// A run of letters out of their alphabet: see [`letters_carried_out`].
     Letters(u8, BTreeSet<char>),
     /// Box drawing, turned into letters (`│optcode` into `łoptcode`, as
-    /// windows-1250 read as IBM850).
+    /// windows-1250 read as IBM850), with the symbols in its cells (`¶│`
+    /// into `ôł`, in a keymap's table).
     BoxDrawing,
 }
 
 impl Carried {
     fn of(repairs: &[Change]) -> impl Iterator<Item = Carried> {
         let letters = letters_carried_out(repairs).map(|(a, found)| Carried::Letters(a, found));
-        // Only where box drawing is all they carry: a line of Polish read
-        // as IBM850 has `│` for `ł` among other damage (`£` for `ś`).
-        let boxes = repairs
-            .iter()
-            .all(carries_box_drawing)
-            .then_some(Carried::BoxDrawing);
+        // Only where they carry no letter: a line of Polish read as IBM850
+        // has `│` for `ł` among other damage (`£` for `ś`, `ó│µ` for `łć`).
+        let boxes = (repairs.iter().any(carries_box_drawing)
+            && repairs.iter().all(carries_no_letters))
+        .then_some(Carried::BoxDrawing);
         letters.into_iter().chain(boxes)
     }
 
@@ -564,7 +567,7 @@ impl Carried {
     fn by(&self, change: &Change) -> bool {
         match self {
             Carried::Letters(alphabet, _) => alphabet_left(change) == Some(*alphabet),
-            Carried::BoxDrawing => carries_box_drawing(change),
+            Carried::BoxDrawing => carries_no_letters(change),
         }
     }
 }
@@ -711,11 +714,14 @@ fn splice(line: &str, runs: &[(Range<usize>, String)]) -> String {
 }
 
 /// Patterns that are damage but carry no trace of the text they replaced.
+/// Uninitialised memory fills a buffer, so it takes three of its character
+/// to tell it from words: `烫烫` is Chinese for scalding hot, and both it
+/// and `屯屯` are in jieba's dictionary.
 const GARBAGE: [(&str, Family, &str); 4] = [
     ("锟斤拷", Family::ReplacementGarbage, "U+FFFD replacement characters whose UTF-8 bytes were read as GBK; the original text is gone"),
     ("ï¿½", Family::ReplacementGarbage, "a U+FFFD replacement character whose UTF-8 bytes were read as windows-1252; the original text is gone"),
-    ("烫烫", Family::UninitialisedMemory, "bytes 0xCC (uninitialised stack memory) shown as GBK; there was never text here"),
-    ("屯屯", Family::UninitialisedMemory, "bytes 0xCD (uninitialised heap memory) shown as GBK; there was never text here"),
+    ("烫烫烫", Family::UninitialisedMemory, "bytes 0xCC (uninitialised stack memory) shown as GBK; there was never text here"),
+    ("屯屯屯", Family::UninitialisedMemory, "bytes 0xCD (uninitialised heap memory) shown as GBK; there was never text here"),
 ];
 
 fn garbage_findings(text: &str) -> Vec<Finding> {
@@ -724,21 +730,20 @@ fn garbage_findings(text: &str) -> Vec<Finding> {
         return findings;
     }
     for (pattern, family, detail) in GARBAGE {
-        let unit = pattern.chars().next().map_or(3, char::len_utf8);
+        let first = pattern.chars().next().expect("patterns are not empty");
+        let repeated = pattern.chars().all(|c| c == first);
         let finder = memchr::memmem::Finder::new(pattern);
         let mut at = 0;
         while let Some(i) = finder.find(&text.as_bytes()[at..]) {
             let start = at + i;
             // Extend over the whole repetition, counting it as one finding.
             let mut end = start + pattern.len();
-            while text[end..].starts_with(pattern)
-                || (unit == pattern.len() / 2 && text[end..].starts_with(&pattern[..unit]))
-            {
-                end += if text[end..].starts_with(pattern) {
-                    pattern.len()
-                } else {
-                    unit
-                };
+            if repeated {
+                end += text[end..].len() - text[end..].trim_start_matches(first).len();
+            } else {
+                while text[end..].starts_with(pattern) {
+                    end += pattern.len();
+                }
             }
             findings.push(Finding {
                 span: start..end,
@@ -1290,6 +1295,7 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
             || !shown_as_damage(line, &key, &members)
             || !keeps_western_words(line, &key, &members)
             || !gains_han_words(line, &key, &members)
+            || !shows_a_word(line, &members)
         {
             refused.push(key);
             continue;
@@ -1414,56 +1420,186 @@ fn contradicted(line: &str, misread: &Step, members: &[Found]) -> bool {
 /// Whether a misread is shown as real damage is, by the spans that gain
 /// from it (the others only joined them).
 ///
-/// A legacy misread that only swaps symbols for symbols (`•••` for `∙∙∙`,
-/// `„` for `└`) has nothing to show: clean punctuation of one codepage
-/// always reads as some punctuation of another. C1 controls standing for
-/// windows-1252's punctuation are the exception: they are damage on their
-/// own.
+/// A misread of legacy bytes that only swaps symbols for symbols (`•••`
+/// for `∙∙∙`, `„` for `└`) has nothing to show: clean punctuation of one
+/// codepage always reads as some punctuation of another. C1 controls
+/// standing for windows-1252's punctuation are the exception: they are
+/// damage on their own. Symbols read back as letters show a misread where
+/// they stand in a word (`a±o` is `año` read as IBM850) or are a DOS
+/// codepage's box drawing (KOI8-R's Cyrillic read as IBM866), not where
+/// they stand between punctuation: `'“„‘‚'` in docutils' table of quotes
+/// is `塘曹` in Shift_JIS, and Julia's operators `'…~¬±×÷'` are `ªñžö`
+/// in windows-1252 read as IBM850 and `П鱗` in EUC-KR.
 ///
 /// And one word of one alphabet read back as a single symbol (`МатМЛ`'s
 /// `тМЛ`, from IBM866 through UTF-8, is `⌋`) is an abbreviation's case,
 /// not a misread symbol; a misread symbol comes with others (`тФВ` for `│`
 /// down a table) or with letters of two alphabets (`Γöé`).
 ///
-/// Nor does a code chart show anything to a legacy misread: Latin-1's
-/// letters in code order (`ÀÁÂÃÄÅÆÇ`, in pyparsing's changelog) read as
-/// windows-1251's alphabet just as well, and either chart is as likely as
-/// the other.
+/// Nor does a code chart show anything to a misread: Latin-1's letters in
+/// code order (`ÀÁÂÃÄÅÆÇ`, in pyparsing's changelog) read as windows-1251's
+/// alphabet just as well, and either chart is as likely as the other. So
+/// does a listing of an alphabet's letters and their capitals (chardet's
+/// Czech `áčďéěí…ÁČĎÉĚÍ…` read as windows-1251 through windows-1250 is
+/// Cyrillic `бипймн…БИПЙМН…`).
 fn shown_as_damage(line: &str, misread: &Step, members: &[Found]) -> bool {
-    let evidence: Vec<(&str, &str)> = members
+    let evidence: Vec<(&Range<usize>, &str, &str)> = members
         .iter()
         .filter(|f| f.gain() > 0.0)
-        .map(|f| (&line[f.span.clone()], f.text.as_str()))
+        .map(|f| (&f.span, &line[f.span.clone()], f.text.as_str()))
         .collect();
     let has_letter = |t: &str| plausibility::letters(t) > 0;
     let has_c1 = |t: &str| t.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c));
-    let legacy = matches!(misread, Step::Reinterpret { actual, .. } if actual.is_single_byte());
-    if legacy && evidence.iter().any(|(from, _)| is_code_chart(from)) {
+    if is_code_chart(line, misread, members)
+        || evidence.iter().any(|(_, from, _)| lists_an_alphabet(from))
+    {
         return false;
     }
-    if legacy
-        && !evidence
-            .iter()
-            .any(|(from, to)| has_letter(from) || has_letter(to) || has_c1(from))
-    {
+    let to_bytes = matches!(misread, Step::Reinterpret { actual, read_as }
+        if *actual != Codec::Utf8 && read_as.is_single_byte());
+    let legacy = matches!(misread, Step::Reinterpret { actual, .. } if actual.is_single_byte());
+    let shows = |&(span, from, to): &(&Range<usize>, &str, &str)| {
+        has_letter(from)
+            || has_c1(from)
+            || (legacy && has_letter(to) && from.chars().any(is_box_drawing))
+            || (has_letter(to) && touches_a_letter(line, span))
+    };
+    if (legacy || to_bytes) && !evidence.iter().any(shows) {
         return false;
     }
     let one_word_to_a_symbol = |from: &str, to: &str| {
         let first = from.chars().next().map_or(0, plausibility::alphabet);
         first != 0 && from.chars().all(|c| plausibility::alphabet(c) == first) && !has_letter(to)
     };
-    !matches!(evidence.as_slice(), [(from, to)] if one_word_to_a_symbol(from, to))
+    !matches!(evidence.as_slice(), [(_, from, to)] if one_word_to_a_symbol(from, to))
 }
 
-/// Whether `text` runs through [`CHART_RUN`] characters in code order.
-fn is_code_chart(text: &str) -> bool {
-    has_run(text, CHART_RUN, |a, b| u32::from(b) == u32::from(a) + 1)
+/// Whether a misread shows in a word, not only in lone characters.
+///
+/// Misreads garble words: `caf茅` glues its Han to Latin letters, and a
+/// Russian word read as GBK is a run of Han (`袩褉懈胁械褌`). A line where
+/// a misread explains only single characters with no letter beside them
+/// (`轀\t輼`, `# 脌`, `('흭', '힇')`, `r#"˘"#`) is a listing of characters
+/// (a dictionary of variants, a code table, a keymap), and a rare
+/// character standing alone is what such a listing is for: reading `轀`
+/// back as the Syriac letter `ݜ` explains nothing. Nor does a doubled one
+/// (`悒悒`, `侃侃訚訚`: Chinese doubles characters, and no word of an
+/// alphabet is one letter doubled). A lone character between words is a
+/// word (`Bienvenue 脿 Paris`), and a C1 control is damage even alone.
+fn shows_a_word(line: &str, members: &[Found]) -> bool {
+    let letter = |c: Option<char>| c.is_some_and(plausibility::is_any_letter);
+    let spaced = |c: Option<char>| c.is_none_or(|c| c == ' ');
+    members.iter().filter(|f| f.gain() > 0.0).any(|f| {
+        let span = &line[f.span.clone()];
+        let mut pairs = span.chars().step_by(2).zip(span.chars().skip(1).step_by(2));
+        let lone = span.chars().nth(1).is_none();
+        let doubled = span.chars().count().is_multiple_of(2) && pairs.all(|(a, b)| a == b);
+        if !lone && !doubled {
+            return true;
+        }
+        let mut left = line[..f.span.start].chars().rev();
+        let mut right = line[f.span.end..].chars();
+        let (l0, l1, r0, r1) = (left.next(), left.next(), right.next(), right.next());
+        span.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c))
+            || letter(l0)
+            || letter(r0)
+            || (spaced(l0) && spaced(r0) && (letter(l1) || letter(r1)))
+    })
+}
+
+/// Whether the characters just before and after `span` include a letter.
+fn touches_a_letter(line: &str, span: &Range<usize>) -> bool {
+    [
+        line[..span.start].chars().next_back(),
+        line[span.end..].chars().next(),
+    ]
+    .into_iter()
+    .flatten()
+    .any(plausibility::is_any_letter)
+}
+
+/// Whether the letters beyond ASCII in `text` list some letters and then
+/// the same letters in the other case (`ñáéÑÁÉ`, `ÀÈÉàèé`), three or more.
+fn lists_an_alphabet(text: &str) -> bool {
+    // Han and the other scripts without case list no capitals.
+    let first = text.chars().find(|c| !c.is_ascii());
+    if !first.is_some_and(|c| c.is_lowercase() || c.is_uppercase()) {
+        return false;
+    }
+    let letters = || {
+        text.chars()
+            .filter(|&c| !c.is_ascii() && plausibility::is_any_letter(c))
+    };
+    let n = letters().count();
+    n >= 6
+        && n.is_multiple_of(2)
+        && letters()
+            .zip(letters().skip(n / 2))
+            .take(n / 2)
+            .all(|(a, b)| a != b && (a.to_uppercase().eq([b]) || a.to_lowercase().eq([b])))
+}
+
+/// Whether the spans a misread explains run through [`CHART_RUN`]
+/// characters in code order: in Unicode's, or in that of the codec the
+/// text was read with, where a chart of a double-byte codepage may skip a
+/// few cells (iconv-lite's tables list GBK's `丂丄丅丆丏丒` and UHC's
+/// `갂갃갅갆갋` row by row). The bytes of a chart are a chart in any codec,
+/// so it reads as another codepage's chart (`、。，．・`) just as well.
+fn is_code_chart(line: &str, misread: &Step, members: &[Found]) -> bool {
+    let Step::Reinterpret { read_as, actual } = misread else {
+        return false;
+    };
+    // Members come in the order of the line. ASCII between them is the
+    // table's markup (`["8141","갂갃갅갆갋",4,`).
+    let chars = || {
+        members
+            .iter()
+            .filter(|f| f.gain() > 0.0)
+            .flat_map(|f| line[f.span.clone()].chars())
+            .filter(|c| !c.is_ascii())
+    };
+    // Text read as UTF-8 has its codes in Unicode's order already. UTF-8
+    // read as another codec is not weighed in that codec's order: most of
+    // its characters are three bytes, which straddle the codec's, and
+    // encoding every damaged line again would cost the repair a tenth of
+    // its time.
+    runs_in_code_order(chars().map(u32::from), true)
+        || (*actual != Codec::Utf8
+            && *read_as != Codec::Utf8
+            && read_as
+                .codes(&chars().collect::<String>())
+                .is_some_and(|codes| runs_in_code_order(codes.into_iter(), true)))
+}
+
+/// Whether `codes` run through [`CHART_RUN`] in order: each one after the
+/// one before it, or with `skips`, a few cells after it where the codes
+/// are double-byte (above 0xFF).
+fn runs_in_code_order(codes: impl Iterator<Item = u32>, skips: bool) -> bool {
+    let mut run = 0;
+    let mut prev = None;
+    for n in codes {
+        let most = if skips && n > 0xFF { CHART_SKIP } else { 1 };
+        run = match prev {
+            Some(p) if n > p && n - p <= most => run + 1,
+            _ => 1,
+        };
+        if run >= CHART_RUN {
+            return true;
+        }
+        prev = Some(n);
+    }
+    false
 }
 
 /// Characters in code order that make a chart: the alphabets of the
 /// codepages misreads go between are in code order too, eight and more
 /// letters long, where words put at most a few in a row (`abc`, `rst`).
 const CHART_RUN: usize = 8;
+
+/// How many cells a chart of a double-byte codepage may skip between two
+/// characters. Text draws its characters from thousands of cells, so eight
+/// in a row each a few cells on is a chart, not words.
+const CHART_SKIP: u32 = 16;
 
 /// Western text read through a Cyrillic, Greek, Hebrew or Arabic codepage
 /// keeps its ASCII letters: its words are mostly ASCII with a foreign letter
@@ -1517,7 +1653,12 @@ fn keeps_western_words(line: &str, misread: &Step, members: &[Found]) -> bool {
 /// common ones (`不涉及亵渎` read back from GBK as EUC-JP is `音膚式摧簑`,
 /// five common characters for two rare ones). Such a misread must give
 /// more of the text to words of jieba's dictionary than there were, both
-/// read as simplified Chinese.
+/// read as simplified Chinese. Where neither reading has such a word, only
+/// a reading into Japanese or Korean can stand, shown by a word of kana or
+/// Hangul: Han that reads as no word either way (`巖徼` as `派閡`, `龘龘龘`
+/// as `瀚瀚瀚`, a dictionary's rare characters read back as common ones)
+/// shows no misread, and neither do syllables Korean seldom writes beside
+/// Han (`出橐` read back from EUC-KR as GBK is `놔友`).
 fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     let Step::Reinterpret { read_as, actual } = misread else {
         return true;
@@ -1526,27 +1667,48 @@ fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     if !cjk(read_as) || !cjk(actual) {
         return true;
     }
-    // Characters of the Han runs that jieba finds in words of two or more.
-    let in_words = |t: &str| -> usize {
-        t.split(|c: char| !chinese::readings::is_han(c))
-            .filter(|run| run.chars().nth(1).is_some())
-            .map(|run| {
-                let simplified = chinese::to_simplified(run);
-                chinese::jieba()
-                    .cut(&simplified, false)
-                    .into_iter()
-                    .map(|w| w.word.chars().count())
-                    .filter(|&n| n >= 2)
-                    .sum::<usize>()
-            })
+    // Characters of a Han run that jieba finds in words of two or more
+    // different characters. A doubled character is a word in either
+    // reading (`懔懔` is one, and so is `時時`, EUC-KR read back as GBK).
+    let in_words = |run: &str| -> usize {
+        chinese::jieba()
+            .cut(&chinese::to_simplified(run), false)
+            .into_iter()
+            .filter(|w| !has_run(w.word, 2, |a, b| a == b))
+            .map(|w| w.word.chars().count())
+            .filter(|&n| n >= 2)
             .sum()
     };
-    let (mut before, mut after) = (0, 0);
+    // Kana, or Hangul of the syllables most Korean text is made of: a
+    // Korean word has some, Han read back as Hangul draws its cells at
+    // random (`啧啧称奇` read back from EUC-KR as GBK is `曙曙냔펜`).
+    let kana_or_hangul = |c: char| match plausibility::class_of(c) {
+        Class::Kana => true,
+        Class::HangulCommon | Class::HangulRare => plausibility::is_frequent(c),
+        _ => false,
+    };
+    // The members' Han read as one run, each text once: a primer's
+    // readings part its characters (`扂(w辛)蠅(men)`), not its words (我們),
+    // and a word listed twice (`出橐\t出橐`) is not a word run into itself.
+    let mut seen: Vec<&str> = Vec::new();
+    let (mut before, mut after, mut other_words) = (String::new(), String::new(), false);
     for f in members.iter().filter(|f| f.gain() > 0.0) {
-        before += in_words(&line[f.span.clone()]);
-        after += in_words(&f.text);
+        let span = &line[f.span.clone()];
+        if seen.contains(&span) {
+            continue;
+        }
+        seen.push(span);
+        let han = |t: &str| {
+            t.chars()
+                .filter(|&c| chinese::readings::is_han(c))
+                .collect::<String>()
+        };
+        before.push_str(&han(span));
+        after.push_str(&han(&f.text));
+        other_words |= has_run(&f.text, 2, |a, b| kana_or_hangul(a) && kana_or_hangul(b));
     }
-    before == 0 || after > before
+    let (before, after) = (in_words(&before), in_words(&after));
+    after > before || (before == 0 && other_words)
 }
 
 /// Writes a cost (never negative) with one decimal, as `{:.1}` writes it:
@@ -1653,6 +1815,7 @@ mod tests {
         for (text, family) in [
             ("锟斤拷锟斤拷", Family::ReplacementGarbage),
             ("烫烫烫烫", Family::UninitialisedMemory),
+            ("屯屯屯", Family::UninitialisedMemory),
             // Not read back as KOI8-R box drawing (`▀╗╚`), which costs
             // nothing but is no text.
             ("printed ï¿½ here", Family::ReplacementGarbage),

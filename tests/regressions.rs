@@ -347,3 +347,60 @@ fn arabic_vowel_marks_sit_on_arabic_letters() {
         "وَقَالَ الرَّجُلُ: هَذَا كِتَابٌ جَمِيلٌ، وَمَدِينَةٌ كَبِيرَةٌ.\n",
     ]);
 }
+
+/// Listings of characters, from the crates.io sources and the Python and
+/// npm trees: OpenCC's variant dictionaries, jieba's dictionaries, Unicode
+/// and pinyin tables, keymaps, tables of quotes and operators, chardet's
+/// alphabets, iconv-lite's code charts. Their lines hold lone or doubled rare characters, Han that
+/// reads as no word either way, symbols, and characters in code order,
+/// which misreads once turned into lone letters of other scripts (`轀`
+/// into Syriac `ݜ`), common Han (`巖徼` into `派閡`), Hangul (`啧啧称奇`
+/// into `曙曙냔펜`) and another codepage's chart (`갂갃갅갆갋` into
+/// `、。，．・`). French keeps its lone `à` read as GBK: it stands between
+/// words.
+#[test]
+fn listings_of_characters_are_not_misreads() {
+    left_alone(&[
+        "轀\t輼\n",
+        "袆\t褘\n",
+        "巖徼\t巖徼\n",
+        "云爲\t云爲\n",
+        "出橐\t出橐\n",
+        "吊拷絣把\t弔拷繃把\n",
+        "伈伈睍睍 3 z\n",
+        "悒悒 3 a\n",
+        "啧啧称奇 180 i\n",
+        "    ('흭', '힇'),\n",
+        "        cut(\"龘龘龘\", &mut words);\n",
+        "U+810C: nin  # 脌\n",
+        "0,0|一,-3.618715666782108|万,-10.500566885381515|上,-8.541143017159477\n",
+        "    (r#\"˘\"#, r#\"˘\"#, r#\"˘\"#, r#\" ̆\"#, r#\" ̆\"#),\n",
+        "    key <AE12> { [ ˝, ´ ] };\n",
+        "        # 'he-x-altquot': '“„‘‚',  # RTL: low quotation marks opening\n",
+        "  '%&*+-/<=>\\\\^|~¬±×÷'\n",
+        "[\"8141\",\"갂갃갅갆갋\",4,\"갘갞갟갡갢갣갥\",6,\"갮갲갳갴\"],\n",
+        "        charsets=[\"ISO-8859-2\", \"WINDOWS-1250\"],\n        alphabet=\"áčďéěíňóřšťúůýžÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ\",\n",
+        "        alphabet=\"ÀÈÉÌÒÓÙàèéìòóù\",\n",
+        "[\"8140\",\"丂丄丅丆丏丒丗丟丠両丣並丩丮丯丱丳丵丷丼乀乁乂乄乆乊乑乕乗乚乛\",5],\n",
+    ]);
+    assert_eq!(repaired("Bienvenue 脿 Paris\n"), "Bienvenue à Paris\n");
+    // The French keymap's table: the symbols in its cells once read as
+    // EUC-KR through IBM850 (`¶│` as `陟`), and, that refused, as
+    // windows-1250 through IBM850 (`¶│` as `ôł`).
+    left_alone(&[
+        "// ┌────┬────┬────┬────┬────┬────┬────┬────┬────┬────┬────┬────┬────╔═════════╗\n\
+         // │ # ¶│ 1 „│ 2 “│ 3 ”│ 4 ⩽│ 5 ⩾║ 6  │ 7 ¬│ 8 ¼│ 9 ½│ 0 ¾│ ° ′│ ` ″║         ║\n",
+    ]);
+}
+
+/// Uninitialised memory fills a buffer: `烫烫` alone is a word (scalding
+/// hot), which jieba's dictionary lists, and is no finding.
+#[test]
+fn a_doubled_word_is_not_uninitialised_memory() {
+    for text in ["烫烫的水\n", "屯屯 3 nr\n"] {
+        let r = repair(text, &Options::default());
+        assert!(r.is_unchanged() && r.findings.is_empty(), "{text}");
+    }
+    let r = repair("别迟到烫烫烫烫\n", &Options::default());
+    assert_eq!(r.findings.len(), 1);
+}

@@ -225,6 +225,32 @@ impl Codec {
         (!unmappable).then(|| bytes.into_owned())
     }
 
+    /// Each character's code in this codec: its bytes read as one
+    /// big-endian number (GBK's `丂` is 0x8140). `None` if some character
+    /// has no byte sequence in this codec.
+    pub(crate) fn codes(self, text: &str) -> Option<Vec<u32>> {
+        let bytes = self.encode(text)?;
+        let mut out = Vec::with_capacity(text.len());
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            let len = match self {
+                _ if b < 0x80 || self.is_single_byte() => 1,
+                Codec::Utf8 => b.leading_ones() as usize,
+                Codec::ShiftJis if (0xA1..=0xDF).contains(&b) => 1,
+                Codec::EucJp if b == 0x8F => 3,
+                // GBK's euro sign is one byte, and GB18030's four-byte
+                // sequences have a digit for their second byte.
+                Codec::Gbk if b == 0x80 => 1,
+                Codec::Gbk if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => 4,
+                _ => 2,
+            };
+            let end = (i + len.max(1)).min(bytes.len());
+            out.push(bytes[i..end].iter().fold(0, |n, &b| n << 8 | u32::from(b)));
+            i = end;
+        }
+        Some(out)
+    }
+
     /// Encodes `text` into `out` (cleared first); false if some character
     /// has no byte sequence in this codec. Lets a search reuse one buffer.
     pub fn encode_into(self, text: &str, out: &mut Vec<u8>) -> bool {

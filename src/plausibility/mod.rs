@@ -964,15 +964,18 @@ pub(crate) fn alphabet(c: char) -> u8 {
 
 /// The number of letters in `text`, in any script.
 pub(crate) fn letters(text: &str) -> usize {
-    text.chars()
-        .filter(|&c| {
-            is_letter(class_of(c))
-                || matches!(
-                    class_of(c),
-                    HanCommon | HanKnown | HanRare | HangulCommon | HangulRare | Kana
-                )
-        })
-        .count()
+    text.chars().filter(|&c| is_any_letter(c)).count()
+}
+
+/// Whether `c` is a letter of any script: of an alphabet, Han, kana or
+/// Hangul.
+pub(crate) fn is_any_letter(c: char) -> bool {
+    let class = class_of(c);
+    is_letter(class)
+        || matches!(
+            class,
+            HanCommon | HanKnown | HanRare | HangulCommon | HangulRare | Kana
+        )
 }
 
 /// Ranking cost of a character: see [`Scorer`].

@@ -1485,7 +1485,9 @@ fn shown_as_damage(line: &str, misread: &Step, members: &[Found]) -> bool {
 /// back as the Syriac letter `ݜ` explains nothing. Nor does a doubled one
 /// (`悒悒`, `侃侃訚訚`: Chinese doubles characters, and no word of an
 /// alphabet is one letter doubled). A lone character between words is a
-/// word (`Bienvenue 脿 Paris`), and a C1 control is damage even alone.
+/// word (`Bienvenue 脿 Paris`), and a C1 control is damage even alone
+/// (`1990 \u{96} 2000`), but for a character literal (`'\u{9c}'` in Rust's
+/// documentation of `is_control`).
 fn shows_a_word(line: &str, members: &[Found]) -> bool {
     let letter = |c: Option<char>| c.is_some_and(plausibility::is_any_letter);
     let spaced = |c: Option<char>| c.is_none_or(|c| c == ' ');
@@ -1500,7 +1502,8 @@ fn shows_a_word(line: &str, members: &[Found]) -> bool {
         let mut left = line[..f.span.start].chars().rev();
         let mut right = line[f.span.end..].chars();
         let (l0, l1, r0, r1) = (left.next(), left.next(), right.next(), right.next());
-        span.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c))
+        let literal = l0 == r0 && matches!(l0, Some('\'' | '"'));
+        (span.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)) && !literal)
             || letter(l0)
             || letter(r0)
             || (spaced(l0) && spaced(r0) && (letter(l1) || letter(r1)))

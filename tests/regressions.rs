@@ -348,16 +348,17 @@ fn arabic_vowel_marks_sit_on_arabic_letters() {
     ]);
 }
 
-/// Listings of characters, from the crates.io sources and the Python and
-/// npm trees: OpenCC's variant dictionaries, jieba's dictionaries, Unicode
-/// and pinyin tables, keymaps, tables of quotes and operators, chardet's
-/// alphabets, iconv-lite's code charts. Their lines hold lone or doubled rare characters, Han that
+/// Listings of characters, from the crates.io sources, the Python and npm
+/// trees and Rust's documentation: OpenCC's variant dictionaries, jieba's
+/// dictionaries, Unicode and pinyin tables, keymaps, tables of quotes and
+/// operators, chardet's alphabets, iconv-lite's code charts, a character
+/// literal. Their lines hold lone or doubled rare characters, Han that
 /// reads as no word either way, symbols, and characters in code order,
 /// which misreads once turned into lone letters of other scripts (`轀`
 /// into Syriac `ݜ`), common Han (`巖徼` into `派閡`), Hangul (`啧啧称奇`
 /// into `曙曙냔펜`) and another codepage's chart (`갂갃갅갆갋` into
 /// `、。，．・`). French keeps its lone `à` read as GBK: it stands between
-/// words.
+/// words; and a lone C1 control is still a misread dash.
 #[test]
 fn listings_of_characters_are_not_misreads() {
     left_alone(&[
@@ -381,9 +382,11 @@ fn listings_of_characters_are_not_misreads() {
         "[\"8141\",\"갂갃갅갆갋\",4,\"갘갞갟갡갢갣갥\",6,\"갮갲갳갴\"],\n",
         "        charsets=[\"ISO-8859-2\", \"WINDOWS-1250\"],\n        alphabet=\"áčďéěíňóřšťúůýžÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ\",\n",
         "        alphabet=\"ÀÈÉÌÒÓÙàèéìòóù\",\n",
+        "/// assert!('\u{9c}'.is_control());\n",
         "[\"8140\",\"丂丄丅丆丏丒丗丟丠両丣並丩丮丯丱丳丵丷丼乀乁乂乄乆乊乑乕乗乚乛\",5],\n",
     ]);
     assert_eq!(repaired("Bienvenue 脿 Paris\n"), "Bienvenue à Paris\n");
+    assert_eq!(repaired("1990 \u{96} 2000\n"), "1990 – 2000\n");
     // The French keymap's table: the symbols in its cells once read as
     // EUC-KR through IBM850 (`¶│` as `陟`), and, that refused, as
     // windows-1250 through IBM850 (`¶│` as `ôł`).

@@ -526,6 +526,22 @@ mod tests {
     }
 
     #[test]
+    fn codes_are_whole_characters() {
+        assert_eq!(
+            Codec::Gbk.codes("a丂€参"),
+            Some(vec![0x61, 0x8140, 0x80, 0xB2CE])
+        );
+        assert_eq!(Codec::ShiftJis.codes("ｱア"), Some(vec![0xB1, 0x8341]));
+        assert_eq!(
+            Codec::Utf8.codes("aé丂"),
+            Some(vec![0x61, 0xC3A9, 0xE4B882])
+        );
+        assert_eq!(Codec::Windows1251.codes("Жa"), Some(vec![0xC6, 0x61]));
+        assert_eq!(Codec::EucKr.codes("갂"), Some(vec![0x8141]));
+        assert_eq!(Codec::ShiftJis.codes("참"), None);
+    }
+
+    #[test]
     fn names_round_trip() {
         for codec in Codec::ALL {
             assert_eq!(Codec::from_name(codec.name()), Some(codec));

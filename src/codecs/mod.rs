@@ -244,7 +244,7 @@ impl Codec {
                 Codec::Gbk if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => 4,
                 _ => 2,
             };
-            let end = (i + len.max(1)).min(bytes.len());
+            let end = (i + len).min(bytes.len());
             out.push(bytes[i..end].iter().fold(0, |n, &b| n << 8 | u32::from(b)));
             i = end;
         }

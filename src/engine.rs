@@ -519,6 +519,11 @@ fn is_box_drawing(c: char) -> bool {
     plausibility::class_of(c) == Class::Box
 }
 
+/// The box drawing of a line, each with its column (in characters).
+fn box_columns(line: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    line.chars().enumerate().filter(|&(_, c)| is_box_drawing(c))
+}
+
 /// Whether a line draws a table's rule: three of the same box-drawing
 /// character in a row (`───`, `═══`). Misreads put box drawing between
 /// letters (`╨┐╤А`), never one cell three times.
@@ -548,18 +553,20 @@ enum Carried {
     Letters(u8, BTreeSet<char>),
     /// Box drawing, turned into letters (`│optcode` into `łoptcode`, as
     /// windows-1250 read as IBM850), with the symbols in its cells (`¶│`
-    /// into `ôł`, in a keymap's table).
-    BoxDrawing,
+    /// into `ôł`, in a keymap's table); and whether the line's repairs
+    /// carry letters too (`Æ│` into `挸`, GBK read as IBM850).
+    BoxDrawing { letters: bool },
 }
 
 impl Carried {
     fn of(repairs: &[Change]) -> impl Iterator<Item = Carried> {
         let letters = letters_carried_out(repairs).map(|(a, found)| Carried::Letters(a, found));
-        // Only where they carry no letter: a line of Polish read as IBM850
-        // has `│` for `ł` among other damage (`£` for `ś`, `ó│µ` for `łć`).
-        let boxes = (repairs.iter().any(carries_box_drawing)
-            && repairs.iter().all(carries_no_letters))
-        .then_some(Carried::BoxDrawing);
+        let boxes = repairs
+            .iter()
+            .any(carries_box_drawing)
+            .then(|| Carried::BoxDrawing {
+                letters: !repairs.iter().all(carries_no_letters),
+            });
         letters.into_iter().chain(boxes)
     }
 
@@ -567,7 +574,8 @@ impl Carried {
     fn by(&self, change: &Change) -> bool {
         match self {
             Carried::Letters(alphabet, _) => alphabet_left(change) == Some(*alphabet),
-            Carried::BoxDrawing => carries_no_letters(change),
+            Carried::BoxDrawing { letters: false } => carries_no_letters(change),
+            Carried::BoxDrawing { letters: true } => change.before.chars().any(is_box_drawing),
         }
     }
 }
@@ -589,8 +597,12 @@ impl Carried {
 /// weighed; the rule is for runs a repair would carry out of the script the
 /// text reads in. Box drawing is weighed likewise: in a text that draws
 /// tables (a rule of `───` left as it is), `│optcode│` is a table's row,
-/// not windows-1250 read as IBM850. `weighed` holds each line with what its
-/// repairs carry.
+/// not windows-1250 read as IBM850. Where the line's repairs carry letters
+/// too, the line is a row only if its box drawing stands in the columns of
+/// the rules' (`║ A Æ│ U Ù│` under `╠═══════╩╗───┴┬───┴┬`): a line of
+/// Polish read as IBM850 has `│` for `ł` among other damage (`£` for `ś`,
+/// `ó│µ` for `łć`), wherever its words put it. `weighed` holds each line
+/// with what its repairs carry.
 fn keep_the_texts_own(
     text: &str,
     base: usize,
@@ -607,14 +619,30 @@ fn keep_the_texts_own(
         .flat_map(|(_, line)| line.chars())
         .filter_map(|c| text_alphabet(c).map(|a| (a, folded(c))))
         .collect();
-    let draws_tables = untouched.iter().any(|(_, line)| draws_a_rule(line));
+    let rules: Vec<&str> = untouched
+        .iter()
+        .filter(|(_, line)| draws_a_rule(line))
+        .map(|(_, line)| *line)
+        .collect();
+    // The columns where the rules' lines cross or turn.
+    let rule_columns: BTreeSet<usize> = rules
+        .iter()
+        .flat_map(|line| box_columns(line))
+        .filter(|&(_, c)| !matches!(c, '─' | '━' | '═'))
+        .map(|(column, _)| column)
+        .collect();
     let refused: Vec<(Range<usize>, Carried)> = weighed
         .into_iter()
-        .filter(|(_, carried)| match carried {
+        .filter(|(range, carried)| match carried {
             Carried::Letters(alphabet, letters) => {
                 letters.iter().all(|&c| written.contains(&(*alphabet, c)))
             }
-            Carried::BoxDrawing => draws_tables,
+            Carried::BoxDrawing { letters: false } => !rules.is_empty(),
+            Carried::BoxDrawing { letters: true } => {
+                let line = &text[range.start - base..range.end - base];
+                let columns: Vec<usize> = box_columns(line).map(|(column, _)| column).collect();
+                columns.len() >= 2 && columns.iter().all(|c| rule_columns.contains(c))
+            }
         })
         .collect();
     if refused.is_empty() {

@@ -389,10 +389,15 @@ fn listings_of_characters_are_not_misreads() {
     assert_eq!(repaired("1990 \u{96} 2000\n"), "1990 – 2000\n");
     // The French keymap's table: the symbols in its cells once read as
     // EUC-KR through IBM850 (`¶│` as `陟`), and, that refused, as
-    // windows-1250 through IBM850 (`¶│` as `ôł`).
+    // windows-1250 through IBM850 (`¶│` as `ôł`); the letters in its cells,
+    // their box drawing in the columns of the rule above, as GBK through
+    // IBM850 (`Æ│` as `挸`) and windows-1250 through IBM850 (`æ│` as `‘ł`).
     left_alone(&[
         "// ┌────┬────┬────┬────┬────┬────┬────┬────┬────┬────┬────┬────┬────╔═════════╗\n\
-         // │ # ¶│ 1 „│ 2 “│ 3 ”│ 4 ⩽│ 5 ⩾║ 6  │ 7 ¬│ 8 ¼│ 9 ½│ 0 ¾│ ° ′│ ` ″║         ║\n",
+         // │ # ¶│ 1 „│ 2 “│ 3 ”│ 4 ⩽│ 5 ⩾║ 6  │ 7 ¬│ 8 ¼│ 9 ½│ 0 ¾│ ° ′│ ` ″║         ║\n\
+         // ╠═══════╩╗───┴┬───┴┬───┴┬───┴┬───┴┬───┴┬───┴┬───┴┬───┴┬───┴┬───┴┬───╚╗     ║\n\
+         // ║        ║ A Æ│ U Ù│ I ˙│ E ¤│ ; ,║ C ©│ T ™│ S ſ│ R ®│ N  │ M  │ Ç ©║     ║\n\
+         // ║  CAPS  ║ a æ│ u ù│ i ¨│ e €│ , '║ c ¸│ t ᵉ│ s ß│ r ˘│ n ~│ m ¯│ ç  ║     ║\n",
     ]);
 }
 

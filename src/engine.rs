@@ -21,6 +21,7 @@
 //! back so that every change is a span of the input with a chain that
 //! replays from it.
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::rc::Rc;
@@ -328,7 +329,9 @@ fn repair_lines(
         if repairs.is_empty() {
             continue;
         }
-        weighed.extend(Carried::of(repairs).map(|carried| (offset..offset + line.len(), carried)));
+        weighed.extend(
+            Carried::of(line, repairs).map(|carried| (offset..offset + line.len(), carried)),
+        );
         votes.add(repairs);
     }
     if keep_the_texts_own(text, base, weighed, changes, first) {
@@ -528,7 +531,11 @@ fn box_columns(line: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 /// character in a row (`───`, `═══`). Misreads put box drawing between
 /// letters (`╨┐╤А`), never one cell three times.
 fn draws_a_rule(line: &str) -> bool {
-    has_run(line, 3, |a, b| a == b && is_box_drawing(b))
+    // Box drawing and block elements are U+2500 to U+259F, which UTF-8
+    // starts with E2 94, E2 95 or E2 96: most lines have none.
+    let bytes = line.as_bytes();
+    memchr::memchr_iter(0xE2, bytes).any(|i| matches!(bytes.get(i + 1), Some(0x94..=0x96)))
+        && has_run(line, 3, |a, b| a == b && is_box_drawing(b))
 }
 
 /// Whether `text` has `len` characters in a row, each following the one
@@ -559,14 +566,22 @@ enum Carried {
 }
 
 impl Carried {
-    fn of(repairs: &[Change]) -> impl Iterator<Item = Carried> {
+    fn of(line: &str, repairs: &[Change]) -> impl Iterator<Item = Carried> {
         let letters = letters_carried_out(repairs).map(|(a, found)| Carried::Letters(a, found));
-        let boxes = repairs
-            .iter()
-            .any(carries_box_drawing)
-            .then(|| Carried::BoxDrawing {
-                letters: !repairs.iter().all(carries_no_letters),
-            });
+        let letters_too = !repairs.iter().all(carries_no_letters);
+        // A row with letters is told by its columns, which takes two, and
+        // it opens with its border (`// ║ A Æ│`).
+        let row = || {
+            line.chars()
+                .find(|c| !c.is_ascii())
+                .is_some_and(is_box_drawing)
+                && box_columns(line).nth(1).is_some()
+        };
+        let boxes = (repairs.iter().any(carries_box_drawing) && (!letters_too || row())).then_some(
+            Carried::BoxDrawing {
+                letters: letters_too,
+            },
+        );
         letters.into_iter().chain(boxes)
     }
 
@@ -614,34 +629,50 @@ fn keep_the_texts_own(
         return false;
     }
     let untouched = untouched_lines(text, base, &changes[first..]);
-    let written: BTreeSet<(u8, char)> = untouched
-        .iter()
-        .flat_map(|(_, line)| line.chars())
-        .filter_map(|c| text_alphabet(c).map(|a| (a, folded(c))))
-        .collect();
-    let rules: Vec<&str> = untouched
-        .iter()
-        .filter(|(_, line)| draws_a_rule(line))
-        .map(|(_, line)| *line)
-        .collect();
+    // Each worked out only if some line is weighed against it.
+    let written: OnceCell<BTreeSet<(u8, char)>> = OnceCell::new();
+    let written = || {
+        written.get_or_init(|| {
+            untouched
+                .iter()
+                .flat_map(|(_, line)| line.chars())
+                .filter_map(|c| text_alphabet(c).map(|a| (a, folded(c))))
+                .collect()
+        })
+    };
+    let rules: OnceCell<Vec<&str>> = OnceCell::new();
+    let rules = || {
+        rules.get_or_init(|| {
+            untouched
+                .iter()
+                .filter(|(_, line)| draws_a_rule(line))
+                .map(|(_, line)| *line)
+                .collect()
+        })
+    };
     // The columns where the rules' lines cross or turn.
-    let rule_columns: BTreeSet<usize> = rules
-        .iter()
-        .flat_map(|line| box_columns(line))
-        .filter(|&(_, c)| !matches!(c, '─' | '━' | '═'))
-        .map(|(column, _)| column)
-        .collect();
+    let rule_columns: OnceCell<BTreeSet<usize>> = OnceCell::new();
+    let rule_columns = || {
+        rule_columns.get_or_init(|| {
+            rules()
+                .iter()
+                .flat_map(|line| box_columns(line))
+                .filter(|&(_, c)| !matches!(c, '─' | '━' | '═'))
+                .map(|(column, _)| column)
+                .collect()
+        })
+    };
     let refused: Vec<(Range<usize>, Carried)> = weighed
         .into_iter()
         .filter(|(range, carried)| match carried {
             Carried::Letters(alphabet, letters) => {
-                letters.iter().all(|&c| written.contains(&(*alphabet, c)))
+                letters.iter().all(|&c| written().contains(&(*alphabet, c)))
             }
-            Carried::BoxDrawing { letters: false } => !rules.is_empty(),
+            Carried::BoxDrawing { letters: false } => !rules().is_empty(),
             Carried::BoxDrawing { letters: true } => {
                 let line = &text[range.start - base..range.end - base];
-                let columns: Vec<usize> = box_columns(line).map(|(column, _)| column).collect();
-                columns.len() >= 2 && columns.iter().all(|c| rule_columns.contains(c))
+                !rules().is_empty()
+                    && box_columns(line).all(|(column, _)| rule_columns().contains(&column))
             }
         })
         .collect();

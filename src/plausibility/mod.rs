@@ -254,10 +254,12 @@ fn build_table() -> Table {
 /// next to Hangul, kana next to Han that Japanese does not use, a capital
 /// after a lower-case letter beyond ASCII, `Š` and its kin after an
 /// accented capital, box drawing next to anything but ASCII punctuation)
-/// and the run of four accented letters. So such a word is checked with one
-/// table lookup and one mask test per character, and only words with
-/// anything else in them (symbols beyond ASCII, where mojibake lives) are
-/// scored.
+/// and the run of four accented letters. Symbols beyond ASCII are where
+/// mojibake lives, and the scorer weighs them with more than their
+/// neighbours; but one between CJK characters, as Chinese puts its quotes
+/// (`说：“你好”。`), costs nothing. So such a word is checked with one table
+/// lookup and one mask test per character, and only words with anything
+/// else in them are scored.
 mod screen {
     use super::Class::{self, *};
     use super::{IN_JIS, LOWER, UPPER};
@@ -283,6 +285,12 @@ mod screen {
     const KANA: u8 = 10;
     const HANGUL: u8 = 11;
     const BOX: u8 = 12;
+    /// Symbols and typographic punctuation beyond ASCII, without case
+    /// (`“ ” ‘ ’ … — · ℃ ■`), where they stand between CJK characters:
+    /// Chinese quotes with them. Next to a letter or another symbol their
+    /// cost depends on more than the pair (a symbol inside a word makes
+    /// the letter after it cost), so there the scorer decides.
+    pub(super) const SYMBOL: u8 = 13;
 
     const fn set(categories: &[u8]) -> u16 {
         let mut mask = 0;
@@ -298,6 +306,9 @@ mod screen {
     const ASCII: u16 = set(&[ASCII_LOWER, ASCII_UPPER]);
     const ACCENTED: u16 = set(&[LATIN_LOWER, LATIN_UPPER, WIN_LOWER]);
     const CAPITALS: u16 = set(&[ASCII_UPPER, LATIN_UPPER]);
+    /// What ends a word for the scorer, so that a symbol after it is in no
+    /// word, and what may follow such a symbol at no cost.
+    const AROUND_SYMBOLS: u16 = set(&[CJK_NEUTRAL, HAN_JIS, HAN, KANA, HANGUL]);
 
     pub(super) fn category(cp: usize, class: Class, flags: u8) -> u8 {
         match class {
@@ -317,14 +328,16 @@ mod screen {
             Kana => KANA,
             HangulCommon => HANGUL,
             Box => BOX,
+            SymOpen | SymClose | Symbol if flags & (UPPER | LOWER) == 0 => SYMBOL,
             _ => SCORE,
         }
     }
 
     /// For each category, the categories that cost something right after
     /// it; `pair_cost` and the kana rule of [`super::Scorer`] say why.
-    /// Sixteen entries, so that a category masked to four bits indexes it
-    /// without a bounds check.
+    /// A pair with [`SYMBOL`] in it is a clash only in that the screen
+    /// cannot tell: see [`is_unsure`]. Sixteen entries, so that a category
+    /// masked to four bits indexes it without a bounds check.
     pub(super) const CLASHES: [u16; 16] = {
         // ASCII digits and punctuation clash with nothing.
         let mut clashes = [0; 16];
@@ -340,8 +353,23 @@ mod screen {
         clashes[KANA as usize] = letters | set(&[HAN, HANGUL]);
         clashes[HANGUL as usize] = letters | set(&[KANA]);
         clashes[BOX as usize] = !set(&[ASCII_NEUTRAL, BOX]);
+        let mut category = ASCII_NEUTRAL as usize;
+        while category <= BOX as usize {
+            if AROUND_SYMBOLS & (1 << category) == 0 {
+                clashes[category] |= 1 << SYMBOL;
+            }
+            category += 1;
+        }
+        clashes[SYMBOL as usize] = !(AROUND_SYMBOLS | set(&[ASCII_NEUTRAL]));
         clashes
     };
+
+    /// Whether a clash between these two categories is one the scorer must
+    /// weigh: a symbol's.
+    #[inline]
+    pub(super) fn is_unsure(before: u8, category: u8) -> bool {
+        before == SYMBOL || category == SYMBOL
+    }
 
     /// Whether the category counts towards a run of accented letters.
     #[inline]
@@ -1079,6 +1107,7 @@ fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
     let mut clashes = 0;
     let mut accented_run = 0;
     let mut prev = 0;
+    let mut before = screen::SCORE;
     let mut i = start;
     loop {
         // `bytes` is valid UTF-8, so the length of each sequence is its
@@ -1100,7 +1129,8 @@ fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
             return (None, i);
         }
         if clashes & (1 << category) != 0 {
-            return (Some(false), i);
+            let clean = (!screen::is_unsure(before, category)).then_some(false);
+            return (clean, i);
         }
         if screen::is_accented(category) {
             if cp != prev {
@@ -1113,6 +1143,7 @@ fn screened(t: &Table, bytes: &[u8], start: usize) -> (Option<bool>, usize) {
             accented_run = 0;
         }
         clashes = screen::CLASHES[usize::from(category & 15)];
+        before = category;
         prev = cp;
         i += len;
     }
@@ -1163,12 +1194,23 @@ mod tests {
         }
     }
 
+    #[test]
+    fn symbols_are_screened_only_between_cjk() {
+        let screen = |word: &str| screened(table(), word.as_bytes(), 0).0;
+        assert_eq!(screen("他说：“你好”，温度２０℃。"), Some(true));
+        // A symbol inside a word makes the letter after it cost, however
+        // far (`a1“2b`); two symbols together may cost (`“”`).
+        for word in ["a1“2b", "ß1™1Z", "é“", "“”", "─“"] {
+            assert_eq!(screen(word), None, "{word}");
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
         // Mostly characters the screen covers, one of each category, and a
         // few it leaves to the scorer.
         #[test]
-        fn the_screen_agrees_with_the_scorer(word in "[aZ1.的们ア한。１Ａ鍙éłßÉšÃ─]{0,8}") {
+        fn the_screen_agrees_with_the_scorer(word in "[aZ1.的们ア한。１Ａ鍙éłßÉšÃ─“”’…·℃™ℂ]{0,8}") {
             if let (Some(clean), _) = screened(table(), word.as_bytes(), 0) {
                 proptest::prop_assert_eq!(
                     clean,

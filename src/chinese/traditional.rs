@@ -169,7 +169,9 @@ fn is_naive(c: char) -> bool {
 /// characters are rare and take the general path.
 fn count_scripts(table: &[u8], line: &str) -> (usize, usize, bool) {
     let bytes = line.as_bytes();
-    let (mut traditional, mut simplified, mut naive) = (0, 0, false);
+    // The characters of each kind, by their bits: one count per character
+    // instead of three.
+    let mut seen = [0usize; 8];
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // Continuation bytes and the leads of shorter sequences are all
@@ -209,11 +211,15 @@ fn count_scripts(table: &[u8], line: &str) -> (usize, usize, bool) {
             }
             script_bits(c)
         };
-        traditional += usize::from(bits & 1);
-        simplified += usize::from((bits >> 1) & 1);
-        naive |= bits & 4 != 0;
+        seen[usize::from(bits & 7)] += 1;
     }
-    (traditional, simplified, naive)
+    let with = |bit: usize| {
+        (1..8)
+            .filter(|b| b & bit != 0)
+            .map(|b| seen[b])
+            .sum::<usize>()
+    };
+    (with(1), with(2), with(4) > 0)
 }
 
 /// Clauses converted at most per text: by then the evidence is plain, and

@@ -62,7 +62,11 @@ impl Step {
     /// Short words for people.
     pub fn describe(&self) -> String {
         match self {
-            Step::Reinterpret { read_as, actual } => format!("{actual} read as {read_as}"),
+            // Every repair describes its chain: plain concatenation costs a
+            // fraction of the formatting machinery.
+            Step::Reinterpret { read_as, actual } => {
+                [actual.name(), " read as ", read_as.name()].concat()
+            }
             Step::SpaceWasNbsp { .. } => "no-break spaces turned into spaces".to_string(),
             Step::DropReadings => "pinyin readings inserted after characters".to_string(),
             Step::RejoinSplitCharacters { lost } => {
@@ -222,6 +226,10 @@ impl Chain {
     /// The chain in words, in the order the damage happened:
     /// "UTF-8 read as windows-1252, twice".
     pub fn describe(&self) -> String {
+        // Most chains are one step.
+        if let [step] = self.steps.as_slice() {
+            return step.describe();
+        }
         let mut parts: Vec<(String, usize)> = Vec::new();
         for step in self.steps.iter().rev() {
             let words = step.describe();

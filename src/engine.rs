@@ -1538,12 +1538,23 @@ fn shown_as_damage(line: &str, misread: &Step, members: &[Found]) -> bool {
 /// alphabet is one letter doubled). A lone character between words is a
 /// word (`Bienvenue 脿 Paris`), and a C1 control is damage even alone
 /// (`1990 \u{96} 2000`), but for a character literal (`'\u{9c}'` in Rust's
-/// documentation of `is_control`).
+/// documentation of `is_control`). A mark with no letter to sit on is no
+/// word either.
 fn shows_a_word(line: &str, members: &[Found]) -> bool {
     let letter = |c: Option<char>| c.is_some_and(plausibility::is_any_letter);
     let spaced = |c: Option<char>| c.is_none_or(|c| c == ' ');
     members.iter().filter(|f| f.gain() > 0.0).any(|f| {
         let span = &line[f.span.clone()];
+        // Nor is a mark with no letter to sit on (`•Ø•R` read back as
+        // UTF-8 puts Arabic's `ؕ` on a bullet).
+        let before = line[..f.span.start].chars().next_back();
+        if !letter(before)
+            && f.text
+                .chars()
+                .all(|c| plausibility::class_of(c) == Class::Combining)
+        {
+            return false;
+        }
         let mut pairs = span.chars().step_by(2).zip(span.chars().skip(1).step_by(2));
         let lone = span.chars().nth(1).is_none();
         let doubled = span.chars().count().is_multiple_of(2) && pairs.all(|(a, b)| a == b);
@@ -1709,6 +1720,10 @@ fn keeps_western_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     ascii > other
 }
 
+/// Han characters in the longest names [`gains_han_words`] lets through
+/// without a word: Chinese names are two or three characters.
+const LONGEST_NAME: usize = 3;
+
 /// One CJK codec's Han read back as another's is told from clean text by
 /// words, not by characters: both readings are valid characters, often
 /// common ones (`不涉及亵渎` read back from GBK as EUC-JP is `音膚式摧簑`,
@@ -1719,13 +1734,15 @@ fn keeps_western_words(line: &str, misread: &Step, members: &[Found]) -> bool {
 /// Hangul: Han that reads as no word either way (`巖徼` as `派閡`, `龘龘龘`
 /// as `瀚瀚瀚`, a dictionary's rare characters read back as common ones)
 /// shows no misread, and neither do syllables Korean seldom writes beside
-/// Han (`出橐` read back from EUC-KR as GBK is `놔友`).
+/// Han (`出橐` read back from EUC-KR as GBK is `놔友`). The same holds for
+/// Western text read back from a CJK codec: a name styled with bullets
+/// (`T•Ø•R•Ü•S`) read back from Shift_JIS is `T娩紐舗百`, Han of no word,
+/// while CJK text misread as Western reads back into its words.
 fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     let Step::Reinterpret { read_as, actual } = misread else {
         return true;
     };
-    let cjk = |c: &Codec| !c.is_single_byte() && *c != Codec::Utf8;
-    if !cjk(read_as) || !cjk(actual) {
+    if actual.is_single_byte() || *actual == Codec::Utf8 {
         return true;
     }
     // Characters of a Han run that jieba finds in words of two or more
@@ -1767,6 +1784,20 @@ fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
         before.push_str(&han(span));
         after.push_str(&han(&f.text));
         other_words |= has_run(&f.text, 2, |a, b| kana_or_hangul(a) && kana_or_hangul(b));
+    }
+    // Han read out of Western text is mostly a name, which no dictionary
+    // lists: a run no longer than a name, of the common characters names
+    // are written with, need not hold a word (`ÀîÃ÷` is 李明; `ää²¹öö`
+    // read back from GBK is `滗补鲻`, two of them rare). Korean writes its
+    // names in Hangul.
+    if read_as.is_single_byte()
+        && *actual != Codec::EucKr
+        && after.chars().count() <= LONGEST_NAME
+        && after
+            .chars()
+            .all(|c| plausibility::class_of(c) == Class::HanCommon)
+    {
+        return true;
     }
     let (before, after) = (in_words(&before), in_words(&after));
     after > before || (before == 0 && other_words)

@@ -412,3 +412,24 @@ fn a_doubled_word_is_not_uninitialised_memory() {
     let r = repair("别迟到烫烫烫烫\n", &Options::default());
     assert_eq!(r.findings.len(), 1);
 }
+
+/// Western text read back from a CJK codec must read into words, as CJK
+/// text misread as Western does: a name styled with bullets in Node.js's
+/// changelog (`T•Ø•R•Ü•S`) was read back from Shift_JIS as `T娩紐舗百`, and
+/// a tokenizer test's string (`ää²¹öö`) from EUC-KR as `狎껸拓`. Refused
+/// that, the name's `Ø•` was read back as UTF-8 into Arabic's honorific
+/// sign `ؕ`, a mark on a bullet. GBK text read as windows-1252 is still
+/// repaired, and so is a name, which no dictionary lists.
+#[test]
+fn western_text_is_not_read_back_into_han_of_no_word() {
+    left_alone(&[
+        "* \\[[`43894b1bc4`](https://github.com/nodejs/node/commit/43894b1bc4)] - **doc**: capitalize valgrind (T•Ø•R•Ü•S) [#41986](https://github.com/nodejs/node/pull/41986)\n",
+        "            (\"ää²¹öö\", [NAME, ERRORTOKEN, NAME]),\n",
+    ]);
+    let chinese = "参数设置完成";
+    let misread = Codec::Windows1252
+        .decode_lossy(&Codec::Gbk.encode(chinese).expect("GBK has it"))
+        .0;
+    assert_eq!(repaired(&misread), chinese);
+    assert_eq!(repaired("ÀîÃ÷\n"), "李明\n");
+}

@@ -421,6 +421,8 @@ fn base_class(c: char) -> Class {
         // Arabic's vowel marks and tanwin sit on a letter as Hebrew's points
         // do (`كتابٌ`); one after a space or quote is windows-1256 read
         // through another codepage (`ٍدعح`, Ukrainian `Розм` as KOI8-R).
+        // So do its honorific signs (`ؐ`).
+        | '\u{610}'..='\u{61A}'
         | '\u{64B}'..='\u{65F}'
         | '\u{670}' => Combining,
         // The maqaf is Hebrew's hyphen: it ends a word, and a quote may

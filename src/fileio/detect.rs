@@ -6,7 +6,11 @@
 //! sign of binary data. Valid UTF-8 is trusted next: legacy multi-byte text
 //! almost never forms valid UTF-8 by chance over a whole file. What remains
 //! is either UTF-8 with some lines from another writer (mixed) or a legacy
-//! file, told apart by which kind of line is in the majority.
+//! file, told apart by which kind of line is in the majority. A legacy file
+//! that names its own encoding (`scriptencoding cp1251`, `-*- coding:
+//! latin-1 -*-`, `<meta charset=...>`, a catalogue's `charset=KOI8-R`) is
+//! taken at its word where its bytes bear it out: a keymap of ASCII with a
+//! few Cyrillic letters is too little for any guess.
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::Encoding;
@@ -86,11 +90,69 @@ pub fn sniff(bytes: &[u8], whole: bool) -> Sniff {
             confidence: utf8_lines as f32 / (utf8_lines + other_lines) as f32,
         });
     }
+    if let Some(encoding) = declared(bytes) {
+        return Sniff::Text(Detection {
+            encoding: FileEncoding::Legacy(encoding),
+            confidence: DECLARED,
+        });
+    }
     let encoding = guess_legacy(bytes, whole);
     Sniff::Text(Detection {
         encoding: FileEncoding::Legacy(encoding),
         confidence: legacy_confidence(bytes, encoding),
     })
+}
+
+/// How sure a declaration that the bytes bear out is: the writer's word,
+/// but one a copied header can get wrong.
+const DECLARED: f32 = 0.95;
+
+/// Where a declaration of the file's encoding is looked for: HTML's and
+/// Python's rules ask for it in the first kilobyte or two lines, and
+/// catalogues put it in a header after their comments.
+const DECLARATION_HEAD: usize = 4 << 10;
+
+/// The legacy encoding the start of `bytes` declares for itself, if
+/// encoding_rs knows its label and it decodes every whole line of the
+/// head. A declaration of UTF-8 or UTF-16 in a file that is neither is
+/// wrong, and ignored.
+fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(DECLARATION_HEAD)];
+    let lower = head.to_ascii_lowercase();
+    const KEYS: [&[u8]; 6] = [
+        b"charset=",
+        b"encoding=",
+        b"coding:",
+        b"coding=",
+        b"scriptencoding ",
+        b"fenc=",
+    ];
+    let encoding = KEYS.iter().find_map(|key| {
+        let at = memchr::memmem::find(&lower, key)? + key.len();
+        let label: Vec<u8> = lower[at..]
+            .iter()
+            .skip_while(|&&b| matches!(b, b' ' | b'"' | b'\''))
+            .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+            .copied()
+            .collect();
+        Encoding::for_label(&label)
+    })?;
+    let whole_lines = &head[..head.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)];
+    let is_legacy = encoding.is_single_byte()
+        || [
+            encoding_rs::GBK,
+            encoding_rs::GB18030,
+            encoding_rs::BIG5,
+            encoding_rs::SHIFT_JIS,
+            encoding_rs::EUC_JP,
+            encoding_rs::EUC_KR,
+        ]
+        .contains(&encoding);
+    (is_legacy
+        && encoding
+            .decode_without_bom_handling_and_without_replacement(whole_lines)
+            .is_some())
+    .then_some(encoding)
 }
 
 /// The legacy encoding chardetng finds most plausible; never UTF-8, never
@@ -297,6 +359,24 @@ mod tests {
         assert_eq!(encoding(&gbk), FileEncoding::Legacy(encoding_rs::GBK));
         let mixed = b"caf\xC3\xA9\nna\xC3\xAFve\ncaf\xE9\n";
         assert_eq!(encoding(mixed), FileEncoding::Utf8 { bom: false });
+        // A legacy file that names its encoding, with too few letters of it
+        // for a guess (vim's Serbian keymap); a declaration of UTF-8 in a
+        // file that is not is no evidence.
+        let keymap = encoding_rs::WINDOWS_1251
+            .encode(
+                "\" Vim Keymap file for Serbian characters\n\
+                 scriptencoding cp1251\n\
+                 loadkeymap\nQ\tЉ\nW\tЊ\nE\tЕ\nR\tР\n",
+            )
+            .0;
+        assert_ne!(guess_legacy(&keymap, true), encoding_rs::WINDOWS_1251);
+        assert_eq!(
+            encoding(&keymap),
+            FileEncoding::Legacy(encoding_rs::WINDOWS_1251)
+        );
+        let mut wrong = b"<meta charset=\"utf-8\">\n".to_vec();
+        wrong.extend_from_slice(&gbk);
+        assert_eq!(encoding(&wrong), FileEncoding::Legacy(encoding_rs::GBK));
         // A chunk cut inside a character is still UTF-8.
         assert_eq!(
             sniff("ab é".as_bytes().split_last().unwrap().1, false),

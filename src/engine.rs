@@ -1720,6 +1720,29 @@ fn keeps_western_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     ascii > other
 }
 
+/// Whether each small kana of `text` but the sokuon follows a full-size
+/// kana, as spelling puts them (`ちょっと`, `ファイル`). Han read back as
+/// kana draws its cells at random, small ones among them: Korean letters
+/// typed one by one (`ㅅㅓㅇㅜㄹ`, a keymap's example) read back from GBK
+/// are `さっしぬぉぇ`.
+fn spells_its_small_kana(text: &str) -> bool {
+    const SMALL: &str = "ぁぃぅぇぉゃゅょゎァィゥェォャュョヮ";
+    let mut prev = None;
+    for c in text.chars() {
+        if SMALL.contains(c)
+            && !prev.is_some_and(|p: char| {
+                plausibility::class_of(p) == Class::Kana
+                    && !SMALL.contains(p)
+                    && !matches!(p, 'っ' | 'ッ' | 'ー')
+            })
+        {
+            return false;
+        }
+        prev = Some(c);
+    }
+    true
+}
+
 /// Han characters in the longest names [`gains_han_words`] lets through
 /// without a word: Chinese names are two or three characters.
 const LONGEST_NAME: usize = 3;
@@ -1783,7 +1806,8 @@ fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
         };
         before.push_str(&han(span));
         after.push_str(&han(&f.text));
-        other_words |= has_run(&f.text, 2, |a, b| kana_or_hangul(a) && kana_or_hangul(b));
+        other_words |= has_run(&f.text, 2, |a, b| kana_or_hangul(a) && kana_or_hangul(b))
+            && spells_its_small_kana(&f.text);
     }
     // Han read out of Western text is mostly a name, which no dictionary
     // lists: a run no longer than a name, of the common characters names

@@ -433,3 +433,20 @@ fn western_text_is_not_read_back_into_han_of_no_word() {
     assert_eq!(repaired(&misread), chinese);
     assert_eq!(repaired("ÀîÃ÷\n"), "李明\n");
 }
+
+/// Korean letters typed one by one, as vim's Korean keymap shows them
+/// (`ㅅㅓㅇㅜㄹㄷㅐㅎㅏㄱㅛ` for 서울대학교), were read back from GBK as
+/// kana, `さっしぬぉぇだぞたぁに`, whose small kana follow nothing they
+/// could modify. Hiragana that GBK wrote and EUC-KR showed as those letters
+/// is still repaired, small kana and all.
+#[test]
+fn korean_letters_typed_one_by_one_are_not_kana() {
+    left_alone(&[
+        "\" For example, sequentially pressing `ㅅㅓㅇㅜㄹㄷㅐㅎㅏㄱㅛ` can not only be\n",
+    ]);
+    let japanese = "ちょっと待ってください";
+    let misread = Codec::EucKr
+        .decode_lossy(&Codec::Gbk.encode(japanese).expect("GBK has kana"))
+        .0;
+    assert_eq!(repaired(&misread), japanese);
+}

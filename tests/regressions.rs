@@ -6,6 +6,12 @@ fn repaired(text: &str) -> String {
     repair(text, &Options::default()).text
 }
 
+/// `text` as `written` wrote it and `shown` showed it.
+fn misread(text: &str, written: Codec, shown: Codec) -> String {
+    let bytes = written.encode(text).expect("the codec has the text");
+    shown.decode_lossy(&bytes).0
+}
+
 /// Clean texts: each must come back byte for byte.
 fn left_alone(texts: &[&str]) {
     for &text in texts {
@@ -427,10 +433,10 @@ fn western_text_is_not_read_back_into_han_of_no_word() {
         "            (\"ää²¹öö\", [NAME, ERRORTOKEN, NAME]),\n",
     ]);
     let chinese = "参数设置完成";
-    let misread = Codec::Windows1252
-        .decode_lossy(&Codec::Gbk.encode(chinese).expect("GBK has it"))
-        .0;
-    assert_eq!(repaired(&misread), chinese);
+    assert_eq!(
+        repaired(&misread(chinese, Codec::Gbk, Codec::Windows1252)),
+        chinese
+    );
     assert_eq!(repaired("ÀîÃ÷\n"), "李明\n");
 }
 
@@ -445,8 +451,8 @@ fn korean_letters_typed_one_by_one_are_not_kana() {
         "\" For example, sequentially pressing `ㅅㅓㅇㅜㄹㄷㅐㅎㅏㄱㅛ` can not only be\n",
     ]);
     let japanese = "ちょっと待ってください";
-    let misread = Codec::EucKr
-        .decode_lossy(&Codec::Gbk.encode(japanese).expect("GBK has kana"))
-        .0;
-    assert_eq!(repaired(&misread), japanese);
+    assert_eq!(
+        repaired(&misread(japanese, Codec::Gbk, Codec::EucKr)),
+        japanese
+    );
 }

@@ -127,8 +127,14 @@ fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
         b"scriptencoding ",
         b"fenc=",
     ];
-    let encoding = KEYS.iter().find_map(|key| {
-        let at = memchr::memmem::find(&lower, key)? + key.len();
+    // The first declaration counts: one on the first line is about the
+    // file, an `encoding="cp1252"` further down about something it opens.
+    let mut found: Vec<usize> = KEYS
+        .iter()
+        .filter_map(|key| Some(memchr::memmem::find(&lower, key)? + key.len()))
+        .collect();
+    found.sort_unstable();
+    let encoding = found.into_iter().find_map(|at| {
         let label: Vec<u8> = lower[at..]
             .iter()
             .skip_while(|&&b| matches!(b, b' ' | b'"' | b'\''))
@@ -372,6 +378,17 @@ mod tests {
         assert_ne!(guess_legacy(&keymap, true), encoding_rs::WINDOWS_1251);
         assert_eq!(
             encoding(&keymap),
+            FileEncoding::Legacy(encoding_rs::WINDOWS_1251)
+        );
+        let python = encoding_rs::WINDOWS_1251
+            .encode(
+                "# -*- coding: cp1251 -*-\n\
+                 data = open(path, encoding=\"latin-1\").read()\n\
+                 keys = {\"Q\": \"Љ\", \"W\": \"Њ\"}\n",
+            )
+            .0;
+        assert_eq!(
+            encoding(&python),
             FileEncoding::Legacy(encoding_rs::WINDOWS_1251)
         );
         let mut wrong = b"<meta charset=\"utf-8\">\n".to_vec();

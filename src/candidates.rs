@@ -402,9 +402,7 @@ pub(crate) fn first_misread(steps: &[Step]) -> &Step {
 /// The granularity of spans a misread applies to.
 pub(crate) fn granularity_of(misread: &Step) -> Granularity {
     match misread {
-        Step::Reinterpret { actual, .. } if !actual.is_single_byte() && *actual != Codec::Utf8 => {
-            Granularity::Token
-        }
+        Step::Reinterpret { actual, .. } if actual.is_double_byte() => Granularity::Token,
         _ => Granularity::NonAsciiRun,
     }
 }

@@ -1508,7 +1508,7 @@ fn shown_as_damage(line: &str, misread: &Step, members: &[Found]) -> bool {
     }
     let legacy = matches!(misread, Step::Reinterpret { actual, .. } if actual.is_single_byte());
     let cjk_as_single_byte = matches!(misread, Step::Reinterpret { actual, read_as }
-        if !actual.is_single_byte() && *actual != Codec::Utf8 && read_as.is_single_byte());
+        if actual.is_double_byte() && read_as.is_single_byte());
     let shows = |&(span, from, to): &(&Range<usize>, &str, &str)| {
         has_letter(from)
             || has_c1(from)
@@ -1545,10 +1545,12 @@ fn shows_a_word(line: &str, members: &[Found]) -> bool {
     let spaced = |c: Option<char>| c.is_none_or(|c| c == ' ');
     members.iter().filter(|f| f.gain() > 0.0).any(|f| {
         let span = &line[f.span.clone()];
+        let mut left = line[..f.span.start].chars().rev();
+        let mut right = line[f.span.end..].chars();
+        let (l0, l1, r0, r1) = (left.next(), left.next(), right.next(), right.next());
         // Nor is a mark with no letter to sit on (`•Ø•R` read back as
         // UTF-8 puts Arabic's `ؕ` on a bullet).
-        let before = line[..f.span.start].chars().next_back();
-        if !letter(before)
+        if !letter(l0)
             && f.text
                 .chars()
                 .all(|c| plausibility::class_of(c) == Class::Combining)
@@ -1561,9 +1563,6 @@ fn shows_a_word(line: &str, members: &[Found]) -> bool {
         if !lone && !doubled {
             return true;
         }
-        let mut left = line[..f.span.start].chars().rev();
-        let mut right = line[f.span.end..].chars();
-        let (l0, l1, r0, r1) = (left.next(), left.next(), right.next(), right.next());
         let literal = l0 == r0 && matches!(l0, Some('\'' | '"'));
         (span.chars().any(is_c1) && !literal)
             || touches_a_letter(line, &f.span)
@@ -1765,7 +1764,7 @@ fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     let Step::Reinterpret { read_as, actual } = misread else {
         return true;
     };
-    if actual.is_single_byte() || *actual == Codec::Utf8 {
+    if !actual.is_double_byte() {
         return true;
     }
     // Characters of a Han run that jieba finds in words of two or more
@@ -1791,6 +1790,11 @@ fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     // The members' Han read as one run, each text once: a primer's
     // readings part its characters (`扂(w辛)蠅(men)`), not its words (我們),
     // and a word listed twice (`出橐\t出橐`) is not a word run into itself.
+    let han = |t: &str| {
+        t.chars()
+            .filter(|&c| chinese::readings::is_han(c))
+            .collect::<String>()
+    };
     let mut seen: Vec<&str> = Vec::new();
     let (mut before, mut after, mut other_words) = (String::new(), String::new(), false);
     for f in members.iter().filter(|f| f.gain() > 0.0) {
@@ -1799,11 +1803,6 @@ fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
             continue;
         }
         seen.push(span);
-        let han = |t: &str| {
-            t.chars()
-                .filter(|&c| chinese::readings::is_han(c))
-                .collect::<String>()
-        };
         before.push_str(&han(span));
         after.push_str(&han(&f.text));
         other_words |= has_run(&f.text, 2, |a, b| kana_or_hangul(a) && kana_or_hangul(b))

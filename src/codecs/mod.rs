@@ -188,6 +188,12 @@ impl Codec {
         })
     }
 
+    /// Whether this is one of the double-byte codepages of CJK text (GBK,
+    /// Big5, Shift_JIS, EUC-JP, EUC-KR): neither single-byte nor UTF-8.
+    pub fn is_double_byte(self) -> bool {
+        !self.is_single_byte() && self != Codec::Utf8
+    }
+
     /// True for codecs where every byte is one character.
     pub fn is_single_byte(self) -> bool {
         !matches!(
@@ -238,10 +244,9 @@ impl Codec {
                 Codec::Utf8 => b.leading_ones() as usize,
                 Codec::ShiftJis if (0xA1..=0xDF).contains(&b) => 1,
                 Codec::EucJp if b == 0x8F => 3,
-                // GBK's euro sign is one byte, and GB18030's four-byte
-                // sequences have a digit for their second byte.
+                // GBK's euro sign is one byte; its encoder writes none of
+                // GB18030's four-byte sequences.
                 Codec::Gbk if b == 0x80 => 1,
-                Codec::Gbk if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => 4,
                 _ => 2,
             };
             let end = (i + len).min(bytes.len());

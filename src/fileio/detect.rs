@@ -144,16 +144,9 @@ fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
         Encoding::for_label(&label)
     })?;
     let whole_lines = &head[..head.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)];
-    let is_legacy = encoding.is_single_byte()
-        || [
-            encoding_rs::GBK,
-            encoding_rs::GB18030,
-            encoding_rs::BIG5,
-            encoding_rs::SHIFT_JIS,
-            encoding_rs::EUC_JP,
-            encoding_rs::EUC_KR,
-        ]
-        .contains(&encoding);
+    // UTF-16, ISO-2022-JP and the replacement encoding are not
+    // ASCII-compatible.
+    let is_legacy = encoding.is_ascii_compatible() && encoding != encoding_rs::UTF_8;
     (is_legacy
         && encoding
             .decode_without_bom_handling_and_without_replacement(whole_lines)

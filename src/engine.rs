@@ -15,8 +15,11 @@
 //! (`candidates.rs`), and then misreads compete: the one whose spans
 //! gain most in total wins the line, spans that show nothing of their own
 //! (`Ã?`, `Ã `, `¹`) join it if it does them no harm, and the next misread
-//! takes what is left. Across a text, a legacy misread that several lines
-//! show also carries the lines that show nothing. Chinese forensics runs
+//! takes what is left. A line that the winners leave about as garbled as
+//! they found it is in an encoding no chain reads, and chance made the
+//! scraps they explain: it is left as it is and reported. Across a text, a
+//! legacy misread that several lines show also carries the lines that show
+//! nothing. Chinese forensics runs
 //! last, on the text with its bytes put right, and its spans are mapped
 //! back so that every change is a span of the input with a chain that
 //! replays from it.
@@ -87,6 +90,9 @@ pub enum Family {
     /// Traditional Chinese made by converting simplified text character by
     /// character.
     MachineConvertedTraditional,
+    /// Text that no decode chain reads, as text in an encoding unbake does
+    /// not know reads.
+    Unreadable,
 }
 
 impl Family {
@@ -99,6 +105,7 @@ impl Family {
             Family::PinyinReadings => "pinyin readings inserted after characters",
             Family::SplitCharacters => "characters split by a reading inserter",
             Family::MachineConvertedTraditional => "machine-converted traditional Chinese",
+            Family::Unreadable => "text no decode chain reads",
         }
     }
 }
@@ -312,16 +319,20 @@ fn repair_lines(
     findings: &mut Vec<Finding>,
 ) {
     let first = changes.len();
+    let first_finding = findings.len();
     let mut votes = Votes::default();
     // Lines whose repairs would carry the text's letters out of their
     // script, or its box drawing out of its tables.
     let mut weighed = Vec::new();
+    let mut garbled = Vec::new();
     for (offset, line) in non_ascii_lines(text, base) {
         let before = changes.len();
         if !plausibility::is_unremarkable(line) {
-            LineRepair::new(line)
-                .run(options, memo)
-                .emit(offset, changes, findings);
+            let repaired = LineRepair::new(line).run(options, memo);
+            if let Some(left) = repaired.leaves_garbled() {
+                garbled.push((offset..offset + line.trim_end().len(), left));
+            }
+            repaired.emit(offset, changes, findings);
         } else {
             changes.extend(korean_as_gbk::repair(line, offset));
         }
@@ -334,7 +345,9 @@ fn repair_lines(
         );
         votes.add(repairs);
     }
-    if keep_the_texts_own(text, base, weighed, changes, first) {
+    let refused = keep_the_texts_own(text, base, weighed, changes, first);
+    let left = leave_the_garbled(text, base, garbled, changes, first, findings, first_finding);
+    if refused || left {
         // Rare: counted again with the refused repairs gone.
         votes = Votes::default();
         for (_, _, repairs) in lines_with_changes(text, base, &changes[first..]) {
@@ -345,6 +358,76 @@ fn repair_lines(
         let untouched = untouched_lines(text, base, &changes[first..]);
         follow_the_text(&misread, lines, untouched, changes);
     }
+}
+
+/// Leaves as they are the lines whose repairs leave them garbled (see
+/// [`LEFT_GARBLED`]), reporting those that read in no chain, and tells
+/// whether it left any. A line whose repairs [`keep_the_texts_own`] has
+/// refused already is the text's own, not garbled. Where the lines that
+/// read in no chain are most of those repaired in the stretch, and at
+/// least [`VOTE_MIN_LINES`], the whole stretch is in an encoding the
+/// engine does not know, and what its other lines seem to show is chance
+/// in the same encoding: they are left and reported too.
+fn leave_the_garbled(
+    text: &str,
+    base: usize,
+    garbled: Vec<(Range<usize>, Garbled)>,
+    changes: &mut Vec<Change>,
+    first: usize,
+    findings: &mut Vec<Finding>,
+    first_finding: usize,
+) -> bool {
+    let ours = &changes[first..];
+    let garbled: Vec<(Range<usize>, Garbled)> = garbled
+        .into_iter()
+        .filter(|(span, _)| {
+            let next = ours.partition_point(|c| c.span.start < span.start);
+            ours.get(next).is_some_and(|c| span.contains(&c.span.start))
+        })
+        .collect();
+    if garbled.is_empty() {
+        return false;
+    }
+    let repaired: Vec<Range<usize>> = lines_with_changes(text, base, &changes[first..])
+        .filter(|(_, _, repairs)| !repairs.is_empty())
+        .map(|(offset, line, _)| offset..offset + line.trim_end().len())
+        .collect();
+    let unread = garbled
+        .iter()
+        .filter(|(_, why)| matches!(why, Garbled::Line { .. }))
+        .count();
+    let whole = unread >= VOTE_MIN_LINES && unread * 2 > repaired.len();
+    let left: Vec<(Range<usize>, Garbled)> = if whole {
+        let text_wide = Garbled::Text(unread, repaired.len());
+        // Both in the text's order, the garbled lines among the repaired.
+        let mut unread = garbled
+            .into_iter()
+            .filter(|(_, why)| matches!(why, Garbled::Line { .. }))
+            .peekable();
+        repaired
+            .into_iter()
+            .map(|span| match unread.next_if(|(g, _)| *g == span) {
+                Some(line) => line,
+                None => (span, text_wide),
+            })
+            .collect()
+    } else {
+        garbled
+    };
+    // In order, and lines do not overlap.
+    let in_left = |at: usize| {
+        let after = left.partition_point(|(span, _)| span.start <= at);
+        after > 0 && left[after - 1].0.contains(&at)
+    };
+    let mut ours = changes.split_off(first);
+    ours.retain(|c| !in_left(c.span.start));
+    changes.extend(ours);
+    // The lost bytes a repair would have shown go with it.
+    let mut reported = findings.split_off(first_finding);
+    reported.retain(|f| !in_left(f.span.start));
+    findings.extend(reported);
+    findings.extend(left.into_iter().filter_map(|(span, why)| why.finding(span)));
+    true
 }
 
 /// The lines of `text` (which starts at `base`) with characters beyond
@@ -871,6 +954,61 @@ const MIN_GAIN: f32 = 2.0;
 /// from the rest of the line.
 const PASSES: usize = 2;
 
+/// The implausibility a line's repairs may leave, if they leave half of
+/// what it had or more. Mojibake is one chain's work, so undoing it leaves
+/// little: the bundled corpus's repaired lines keep at most 4.3, and a
+/// third of their implausibility at most. Text in an encoding the engine
+/// does not know (a Greek DOS file read as windows-1252: `œå¤˜ ©¬¤«á¡«ž`)
+/// is garbled everywhere, and chains explain scraps of it by chance (`å¤˜`
+/// as UTF-8 is 夘), leaving the rest as it was.
+const LEFT_GARBLED: f32 = 8.0;
+
+/// How implausible, for each character beyond ASCII, a line that
+/// [`LEFT_GARBLED`] leaves must stay to be reported: the Greek tutor's
+/// lines keep 0.7 and more, snapshots quoting mojibake beside its repair
+/// 0.3 and more, while a line of the People's Daily that names 鄢 twice
+/// among two hundred characters keeps 0.03: read back as UTF-8 that GBK
+/// showed, `鄢` would be `۳` and `医药` `ҽҩ`, which leaves it no better.
+const GARBLED_PER_CHARACTER: f32 = 0.1;
+
+/// Why a line with spans that chains explain is left as it is.
+#[derive(Clone, Copy)]
+enum Garbled {
+    /// The repairs would leave the line about as implausible as it was,
+    /// and that is much for its length: it reads in no chain.
+    Line { was: f32, left: f32 },
+    /// The repairs would leave the line about as implausible as it was,
+    /// but that is little for its length: a few rare characters in a long
+    /// line, which chains explain by chance. Not reported.
+    Scraps,
+    /// Most lines with damage in this stretch of text, this many of so
+    /// many, read in no chain.
+    Text(usize, usize),
+}
+
+impl Garbled {
+    fn finding(self, span: Range<usize>) -> Option<Finding> {
+        let detail = match self {
+            Garbled::Scraps => return None,
+            Garbled::Line { was, left } => format!(
+                "the decode chains that explain parts of this line leave it about as \
+                 implausible as it was ({was:.1} → {left:.1}), as they would text \
+                 in an encoding unbake does not know; left as it is"
+            ),
+            Garbled::Text(n, of) => format!(
+                "{n} of the {of} damaged lines here read in no decode chain, so what this \
+                 line seems to show is likely chance in an encoding unbake does not know; \
+                 left as it is"
+            ),
+        };
+        Some(Finding {
+            span,
+            family: Family::Unreadable,
+            detail,
+        })
+    }
+}
+
 impl<'a> LineRepair<'a> {
     fn new(line: &'a str) -> Self {
         let whole = Segment {
@@ -888,6 +1026,28 @@ impl<'a> LineRepair<'a> {
 
     fn current(&self) -> String {
         self.segments.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    /// Whether the repairs found leave the line garbled: see
+    /// [`LEFT_GARBLED`].
+    fn leaves_garbled(&self) -> Option<Garbled> {
+        if self.segments.iter().all(|s| s.steps.is_empty()) {
+            return None;
+        }
+        let left = plausibility::cost(&self.current());
+        if left < LEFT_GARBLED {
+            return None;
+        }
+        let was = plausibility::cost(self.line);
+        if left * 2.0 < was {
+            return None;
+        }
+        let beyond_ascii = self.line.chars().filter(|c| !c.is_ascii()).count();
+        Some(if left >= GARBLED_PER_CHARACTER * beyond_ascii as f32 {
+            Garbled::Line { was, left }
+        } else {
+            Garbled::Scraps
+        })
     }
 
     /// Repairs the line, which the caller has found remarkable.
@@ -1538,8 +1698,12 @@ fn shown_as_damage(line: &str, misread: &Step, members: &[Found]) -> bool {
 /// alphabet is one letter doubled). A lone character between words is a
 /// word (`Bienvenue 脿 Paris`), and a C1 control is damage even alone
 /// (`1990 \u{96} 2000`), but for a character literal (`'\u{9c}'` in Rust's
-/// documentation of `is_control`). A mark with no letter to sit on is no
-/// word either.
+/// documentation of `is_control`). That C1 is one of windows-1252's
+/// signs read as Latin-1, the one misread that leaves C1 controls in text;
+/// the five bytes windows-1252 leaves undefined are a listing again, as
+/// in a keymap for a DOS codepage (`B\t<char-129>\t" \u{81}`), and alone
+/// nothing tells which codepage's letter or sign they were. A mark with no
+/// letter to sit on is no word either.
 fn shows_a_word(line: &str, members: &[Found]) -> bool {
     let letter = |c: Option<char>| c.is_some_and(plausibility::is_any_letter);
     let spaced = |c: Option<char>| c.is_none_or(|c| c == ' ');
@@ -1564,10 +1728,20 @@ fn shows_a_word(line: &str, members: &[Found]) -> bool {
             return true;
         }
         let literal = l0 == r0 && matches!(l0, Some('\'' | '"'));
-        (span.chars().any(is_c1) && !literal)
+        (span.chars().any(is_c1) && !literal && span.chars().all(is_punctuation_of_1252))
             || touches_a_letter(line, &f.span)
             || (spaced(l0) && spaced(r0) && (letter(l1) || letter(r1)))
     })
+}
+
+/// Whether `c` is not a C1 control, or one windows-1252 reads as a sign or
+/// letter of its own (U+0096 is its en dash, U+0081 nothing).
+fn is_punctuation_of_1252(c: char) -> bool {
+    !is_c1(c)
+        || Codec::Windows1252
+            .table()
+            .and_then(|table| table.decode(c as u8))
+            .is_some_and(|d| d != c)
 }
 
 /// Whether `c` is a C1 control, which text never holds but where a

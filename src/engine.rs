@@ -329,8 +329,8 @@ fn repair_lines(
         let before = changes.len();
         if !plausibility::is_unremarkable(line) {
             let repaired = LineRepair::new(line).run(options, memo);
-            if let Some(left) = repaired.leaves_garbled() {
-                garbled.push((offset..offset + line.trim_end().len(), left));
+            if let Some(why) = repaired.garbled {
+                garbled.push((offset..offset + line.trim_end().len(), why));
             }
             repaired.emit(offset, changes, findings);
         } else {
@@ -360,14 +360,13 @@ fn repair_lines(
     }
 }
 
-/// Leaves as they are the lines whose repairs leave them garbled (see
-/// [`LEFT_GARBLED`]), reporting those that read in no chain, and tells
-/// whether it left any. A line whose repairs [`keep_the_texts_own`] has
-/// refused already is the text's own, not garbled. Where the lines that
-/// read in no chain are most of those repaired in the stretch, and at
-/// least [`VOTE_MIN_LINES`], the whole stretch is in an encoding the
-/// engine does not know, and what its other lines seem to show is chance
-/// in the same encoding: they are left and reported too.
+/// Leaves as they are, and reports, the lines whose repairs leave them
+/// garbled (see [`LEFT_GARBLED`]), and tells whether it left any. A line
+/// whose repairs [`keep_the_texts_own`] has refused already is the text's
+/// own, not garbled. Where garbled lines are most of those repaired in the
+/// stretch, and at least [`VOTE_MIN_LINES`], the whole stretch is in an
+/// encoding the engine does not know, and what its other lines seem to
+/// show is chance in the same encoding: they are left and reported too.
 fn leave_the_garbled(
     text: &str,
     base: usize,
@@ -392,18 +391,11 @@ fn leave_the_garbled(
         .filter(|(_, _, repairs)| !repairs.is_empty())
         .map(|(offset, line, _)| offset..offset + line.trim_end().len())
         .collect();
-    let unread = garbled
-        .iter()
-        .filter(|(_, why)| matches!(why, Garbled::Line { .. }))
-        .count();
-    let whole = unread >= VOTE_MIN_LINES && unread * 2 > repaired.len();
+    let whole = garbled.len() >= VOTE_MIN_LINES && garbled.len() * 2 > repaired.len();
     let left: Vec<(Range<usize>, Garbled)> = if whole {
-        let text_wide = Garbled::Text(unread, repaired.len());
+        let text_wide = Garbled::Text(garbled.len(), repaired.len());
         // Both in the text's order, the garbled lines among the repaired.
-        let mut unread = garbled
-            .into_iter()
-            .filter(|(_, why)| matches!(why, Garbled::Line { .. }))
-            .peekable();
+        let mut unread = garbled.into_iter().peekable();
         repaired
             .into_iter()
             .map(|span| match unread.next_if(|(g, _)| *g == span) {
@@ -426,7 +418,7 @@ fn leave_the_garbled(
     let mut reported = findings.split_off(first_finding);
     reported.retain(|f| !in_left(f.span.start));
     findings.extend(reported);
-    findings.extend(left.into_iter().filter_map(|(span, why)| why.finding(span)));
+    findings.extend(left.into_iter().map(|(span, why)| why.finding(span)));
     true
 }
 
@@ -899,6 +891,8 @@ fn is_garbage(span: &str) -> bool {
 struct LineRepair<'a> {
     line: &'a str,
     segments: Vec<Segment>,
+    /// Set by [`LineRepair::run`] when its repairs leave the line garbled.
+    garbled: Option<Garbled>,
 }
 
 struct Segment {
@@ -963,33 +957,19 @@ const PASSES: usize = 2;
 /// as UTF-8 is 夘), leaving the rest as it was.
 const LEFT_GARBLED: f32 = 8.0;
 
-/// How implausible, for each character beyond ASCII, a line that
-/// [`LEFT_GARBLED`] leaves must stay to be reported: the Greek tutor's
-/// lines keep 0.7 and more, snapshots quoting mojibake beside its repair
-/// 0.3 and more, while a line of the People's Daily that names 鄢 twice
-/// among two hundred characters keeps 0.03: read back as UTF-8 that GBK
-/// showed, `鄢` would be `۳` and `医药` `ҽҩ`, which leaves it no better.
-const GARBLED_PER_CHARACTER: f32 = 0.1;
-
 /// Why a line with spans that chains explain is left as it is.
 #[derive(Clone, Copy)]
 enum Garbled {
-    /// The repairs would leave the line about as implausible as it was,
-    /// and that is much for its length: it reads in no chain.
+    /// The repairs would leave the line about as implausible as it was.
     Line { was: f32, left: f32 },
-    /// The repairs would leave the line about as implausible as it was,
-    /// but that is little for its length: a few rare characters in a long
-    /// line, which chains explain by chance. Not reported.
-    Scraps,
     /// Most lines with damage in this stretch of text, this many of so
     /// many, read in no chain.
     Text(usize, usize),
 }
 
 impl Garbled {
-    fn finding(self, span: Range<usize>) -> Option<Finding> {
+    fn finding(self, span: Range<usize>) -> Finding {
         let detail = match self {
-            Garbled::Scraps => return None,
             Garbled::Line { was, left } => format!(
                 "the decode chains that explain parts of this line leave it about as \
                  implausible as it was ({was:.1} → {left:.1}), as they would text \
@@ -1001,11 +981,11 @@ impl Garbled {
                  left as it is"
             ),
         };
-        Some(Finding {
+        Finding {
             span,
             family: Family::Unreadable,
             detail,
-        })
+        }
     }
 }
 
@@ -1021,6 +1001,7 @@ impl<'a> LineRepair<'a> {
         LineRepair {
             line,
             segments: vec![whole],
+            garbled: None,
         }
     }
 
@@ -1028,35 +1009,21 @@ impl<'a> LineRepair<'a> {
         self.segments.iter().map(|s| s.text.as_str()).collect()
     }
 
-    /// Whether the repairs found leave the line garbled: see
-    /// [`LEFT_GARBLED`].
-    fn leaves_garbled(&self) -> Option<Garbled> {
-        if self.segments.iter().all(|s| s.steps.is_empty()) {
-            return None;
-        }
-        let left = plausibility::cost(&self.current());
+    /// Whether the repairs, which leave the line as `current` and still
+    /// remarkable, leave it garbled: see [`LEFT_GARBLED`].
+    fn garbled(&self, current: &str) -> Option<Garbled> {
+        let left = plausibility::cost(current);
         if left < LEFT_GARBLED {
             return None;
         }
         let was = plausibility::cost(self.line);
-        if left * 2.0 < was {
-            return None;
-        }
-        let beyond_ascii = self.line.chars().filter(|c| !c.is_ascii()).count();
-        Some(if left >= GARBLED_PER_CHARACTER * beyond_ascii as f32 {
-            Garbled::Line { was, left }
-        } else {
-            Garbled::Scraps
-        })
+        (left * 2.0 >= was).then_some(Garbled::Line { was, left })
     }
 
     /// Repairs the line, which the caller has found remarkable.
     fn run(mut self, options: &Options, memo: &mut Memo) -> Self {
-        for pass in 0..PASSES {
-            let current = self.current();
-            if pass > 0 && plausibility::is_unremarkable(&current) {
-                break;
-            }
+        let mut current = self.line.to_string();
+        for _ in 0..PASSES {
             let accepted = choose(
                 &current,
                 atoms(&current, options.max_layers, memo),
@@ -1065,6 +1032,13 @@ impl<'a> LineRepair<'a> {
             if accepted.is_empty() || !self.apply(accepted) {
                 break;
             }
+            current = self.current();
+            if plausibility::is_unremarkable(&current) {
+                return self;
+            }
+        }
+        if self.segments.iter().any(|s| !s.steps.is_empty()) {
+            self.garbled = self.garbled(&current);
         }
         self
     }

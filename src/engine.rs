@@ -1890,6 +1890,45 @@ fn spells_its_small_kana(text: &str) -> bool {
     true
 }
 
+/// Whether the Han that UTF-8 read as a CJK codec would read back is
+/// mostly not in words. UTF-8 read as GBK shows Han that no text writes
+/// together (`袩褉懈胁械褌` for `Привет`), while a line of clean Chinese
+/// with two rare characters (`鄢 鄢 医药`) would read back as UTF-8 into
+/// an Extended Arabic-Indic digit and letters of the Abkhaz alphabet
+/// (`۳ ۳ ҽҩ`), taking the word `医药` with it.
+fn keeps_han_words(line: &str, members: &[Found]) -> bool {
+    // Each text once, as in `gains_han_words`.
+    let mut spans: Vec<&str> = Vec::new();
+    for f in members.iter().filter(|f| f.gain() > 0.0) {
+        let span = &line[f.span.clone()];
+        if !spans.contains(&span) {
+            spans.push(span);
+        }
+    }
+    let han = || {
+        spans
+            .iter()
+            .flat_map(|span| span.chars())
+            .filter(|&c| chinese::readings::is_han(c))
+    };
+    // Mostly rare characters, as such misreads show, need no dictionary.
+    let (mut total, mut common) = (0, 0);
+    for c in han() {
+        total += 1;
+        common += usize::from(plausibility::class_of(c) == Class::HanCommon);
+    }
+    if common * 2 <= total {
+        return true;
+    }
+    let in_words: usize = chinese::jieba()
+        .cut(&chinese::to_simplified(&han().collect::<String>()), false)
+        .into_iter()
+        .map(|w| w.word.chars().count())
+        .filter(|&n| n >= 2)
+        .sum();
+    in_words * 2 < total
+}
+
 /// Han characters in the longest names [`gains_han_words`] lets through
 /// without a word: Chinese names are two or three characters.
 const LONGEST_NAME: usize = 3;
@@ -1907,11 +1946,15 @@ const LONGEST_NAME: usize = 3;
 /// Han (`出橐` read back from EUC-KR as GBK is `놔友`). The same holds for
 /// Western text read back from a CJK codec: a name styled with bullets
 /// (`T•Ø•R•Ü•S`) read back from Shift_JIS is `T娩紐舗百`, Han of no word,
-/// while CJK text misread as Western reads back into its words.
+/// while CJK text misread as Western reads back into its words. UTF-8
+/// read as a CJK codec goes the other way: see [`keeps_han_words`].
 fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     let Step::Reinterpret { read_as, actual } = misread else {
         return true;
     };
+    if *actual == Codec::Utf8 && read_as.is_double_byte() {
+        return keeps_han_words(line, members);
+    }
     if !actual.is_double_byte() {
         return true;
     }

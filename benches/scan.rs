@@ -99,19 +99,19 @@ fn bench(c: &mut Criterion) {
             .unwrap();
         group.throughput(Throughput::Bytes(english_bytes));
         group.bench_function(format!("clean-english/{n}-threads"), |b| {
-            b.iter(|| pool.install(|| scan(std::slice::from_ref(&english), walk, &options)))
+            b.iter(|| pool.install(|| scan(std::slice::from_ref(&english), &walk, &options)))
         });
         group.throughput(Throughput::Bytes(clean_bytes));
         group.bench_function(format!("clean-utf8/{n}-threads"), |b| {
-            b.iter(|| pool.install(|| scan(std::slice::from_ref(&clean), walk, &options)))
+            b.iter(|| pool.install(|| scan(std::slice::from_ref(&clean), &walk, &options)))
         });
         group.throughput(Throughput::Bytes(mixed_bytes));
         group.bench_function(format!("quarter-damaged/{n}-threads"), |b| {
-            b.iter(|| pool.install(|| scan(std::slice::from_ref(&mixed), walk, &options)))
+            b.iter(|| pool.install(|| scan(std::slice::from_ref(&mixed), &walk, &options)))
         });
         group.throughput(Throughput::Elements(2000));
         group.bench_function(format!("small-files/{n}-threads"), |b| {
-            b.iter(|| pool.install(|| scan(std::slice::from_ref(&small), walk, &options)))
+            b.iter(|| pool.install(|| scan(std::slice::from_ref(&small), &walk, &options)))
         });
     }
     group.finish();

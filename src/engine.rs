@@ -38,6 +38,7 @@ use crate::chinese;
 use crate::codecs::Codec;
 use crate::korean_as_gbk;
 use crate::plausibility::{self, Class};
+use crate::suppression;
 
 /// What the engine may do.
 #[derive(Clone, Debug)]
@@ -151,7 +152,7 @@ impl Repair {
 
 /// Repairs `text`: every span that a wrong-decode chain explains clearly
 /// better than the text itself is undone; everything else comes back byte
-/// for byte.
+/// for byte, and so do lines marked `unbake: ignore` (`suppression`).
 pub fn repair(text: &str, options: &Options) -> Repair {
     let mut changes = Vec::new();
     let mut findings = garbage_findings(text);
@@ -203,6 +204,11 @@ pub fn repair(text: &str, options: &Options) -> Repair {
             changes.sort_by_key(|c| c.span.start);
             repaired = apply_changes(text, &changes);
         }
+    }
+    if (!changes.is_empty() || !findings.is_empty())
+        && suppression::leave_marked_lines(text, &mut changes, &mut findings)
+    {
+        repaired = apply_changes(text, &changes);
     }
     findings.sort_by_key(|f| f.span.start);
     Repair {

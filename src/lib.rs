@@ -19,6 +19,7 @@ pub mod plausibility;
 pub mod report;
 pub mod review;
 pub mod scan;
+mod suppression;
 
 pub use chains::{Chain, Step};
 pub use codecs::Codec;

@@ -109,6 +109,80 @@ fn walk_honours_gitignore_and_hidden_unless_told_otherwise() {
 }
 
 #[test]
+fn unbakeignore_and_exclude_pass_over_files_other_tools_still_see() {
+    let dir = tree();
+    let p = dir.path();
+    fs::create_dir(p.join("fixtures")).unwrap();
+    fs::write(p.join("fixtures/broken.txt"), format!("{DAMAGED}\n")).unwrap();
+    fs::write(p.join("notes.md"), format!("{DAMAGED}\n")).unwrap();
+    fs::write(p.join(".unbakeignore"), "fixtures/\n").unwrap();
+
+    let run = unbake(p, &["repair", "--check", "--exclude", "*.md"], b"");
+    assert_eq!(run.stdout, "damaged.txt\nsub/zh.txt\n", "{}", run.stderr);
+    // Named on the command line, a file is visited whatever the rules say.
+    let run = unbake(
+        p,
+        &[
+            "repair",
+            "--check",
+            "--exclude",
+            "*.md",
+            "notes.md",
+            "fixtures/broken.txt",
+        ],
+        b"",
+    );
+    assert_eq!(run.stdout, "notes.md\nfixtures/broken.txt\n");
+    // `--no-ignore` drops .unbakeignore with the others, not `--exclude`.
+    let run = unbake(
+        p,
+        &["repair", "--check", "--no-ignore", "--exclude", "sub"],
+        b"",
+    );
+    assert_eq!(
+        run.stdout,
+        "damaged.txt\nfixtures/broken.txt\nignored.txt\nnotes.md\n"
+    );
+    // The same walk for scan and review.
+    let run = unbake(p, &["scan", "--exclude", "sub/", "--format", "jsonl"], b"");
+    assert!(run.stdout.contains("damaged.txt"), "{}", run.stdout);
+    assert!(!run.stdout.contains("zh.txt") && !run.stdout.contains("fixtures"));
+}
+
+#[test]
+fn a_bad_exclude_glob_is_a_usage_error_and_nothing_is_written() {
+    let dir = tree();
+    let before = read(&dir.path().join("damaged.txt"));
+    let run = unbake(dir.path(), &["repair", "--exclude", "a[b"], b"");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--exclude") && run.stderr.contains("a[b"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read(&dir.path().join("damaged.txt")), before);
+}
+
+#[test]
+fn lines_marked_unbake_ignore_keep_their_mojibake() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let text = format!(
+        "{DAMAGED}\n`cafÃ©` is café read wrong <!-- unbake: ignore -->\n# unbake:ignore {DAMAGED}\n"
+    );
+    fs::write(p.join("doc.md"), &text).unwrap();
+    let run = unbake(p, &["repair", "doc.md"], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let want = text.replacen(DAMAGED, REPAIRED, 1);
+    assert_eq!(read(&p.join("doc.md")), want);
+    // What is left is left on purpose: a check passes, a scan is clean.
+    let run = unbake(p, &["repair", "--check", "doc.md"], b"");
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""));
+    let run = unbake(p, &["scan", "doc.md"], b"");
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
 fn repairs_in_place() {
     let dir = tree();
     let run = unbake(dir.path(), &["repair"], b"");

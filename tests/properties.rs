@@ -5,6 +5,8 @@
 //!   damaged text as it is. A half-repair or an invented text fails.
 //! - Any text at all: repair never panics, every change replays from its
 //!   own span, and splicing the changes gives the output.
+//! - A damaged line marked `unbake: ignore` comes back byte for byte, and
+//!   the damaged lines around it are repaired as they would be without it.
 
 use proptest::prelude::*;
 use unbake::{apply_changes, repair, Codec, Options, Repair, Step};
@@ -111,6 +113,37 @@ proptest! {
             repaired.text
         );
         check_replay(&damaged, &repaired)?;
+    }
+
+    #[test]
+    fn a_marked_line_is_kept_and_its_neighbours_repaired(
+        sentences in prop::collection::vec(prop::sample::select(SENTENCES), 3),
+        misread_as in prop::sample::select(MISREADS),
+        marked in 0usize..3,
+    ) {
+        let Some(damaged) = sentences
+            .iter()
+            .map(|s| misread(s, misread_as.0, misread_as.1))
+            .collect::<Option<Vec<String>>>()
+        else {
+            return Ok(());
+        };
+        let lines: Vec<String> = damaged
+            .iter()
+            .enumerate()
+            .map(|(k, line)| if k == marked { format!("{line} # unbake: ignore\n") } else { format!("{line}\n") })
+            .collect();
+        let repaired = repair(&lines.concat(), &Options::default());
+        let out: Vec<&str> = repaired.text.split_inclusive('\n').collect();
+        prop_assert_eq!(out.len(), 3);
+        prop_assert_eq!(out[marked], lines[marked].as_str());
+        let unmarked: String = damaged.iter().map(|line| format!("{line}\n")).collect();
+        let without = repair(&unmarked, &Options::default());
+        let without: Vec<&str> = without.text.split_inclusive('\n').collect();
+        for k in (0..3).filter(|&k| k != marked) {
+            prop_assert_eq!(out[k], without[k]);
+        }
+        check_replay(&lines.concat(), &repaired)?;
     }
 
     #[test]

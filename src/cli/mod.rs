@@ -62,9 +62,16 @@ pub struct WalkArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Do not honour .gitignore, .ignore and git exclude files.
+    /// Do not honour .gitignore, .ignore, .unbakeignore and git exclude
+    /// files.
     #[arg(long)]
     pub no_ignore: bool,
+
+    /// Pass over paths the glob matches while walking (gitignore syntax,
+    /// relative to the current directory; repeatable). Files named on the
+    /// command line are always visited.
+    #[arg(long, value_name = "GLOB", value_parser = glob)]
+    pub exclude: Vec<String>,
 
     /// Visit hidden files and directories too.
     #[arg(long)]
@@ -89,8 +96,18 @@ impl WalkArgs {
             no_ignore: self.no_ignore,
             hidden: self.hidden,
             follow: self.follow,
+            exclude: self.exclude.clone(),
         }
     }
+}
+
+/// A glob clap accepts for `--exclude`: a bad one is a usage error before
+/// any file is touched.
+fn glob(value: &str) -> Result<String, String> {
+    ignore::overrides::OverrideBuilder::new(".")
+        .add(value)
+        .map(|_| value.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// Prints an error the way ripgrep does: program, what, where.

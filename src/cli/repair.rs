@@ -128,7 +128,7 @@ pub fn run(args: RepairArgs) -> Outcome {
         outcome = outcome.max(summary.add(&report, mode));
     }
     if !roots.is_empty() {
-        let mut entries = fileio::walk(&roots, args.walk.options()).peekable();
+        let mut entries = fileio::walk(&roots, &args.walk.options()).peekable();
         while entries.peek().is_some() {
             let batch: Vec<Entry> = entries.by_ref().take(FILES_PER_BATCH).collect();
             let reports: Vec<Report> = batch.par_iter().map(|e| job.entry(e)).collect();

@@ -67,7 +67,7 @@ pub fn run(args: ReviewArgs) -> Outcome {
 
     let mut outcome = Outcome::Clean;
     let mut loaded: Vec<TextFile> = Vec::new();
-    for entry in fileio::walk(&args.walk.roots(), args.walk.options()) {
+    for entry in fileio::walk(&args.walk.roots(), &args.walk.options()) {
         let (path, explicit) = match entry {
             Entry::File { path, explicit } => (path, explicit),
             Entry::Skipped { .. } => continue,

@@ -65,7 +65,7 @@ pub fn run(args: ScanArgs) -> Outcome {
         },
         ..ScanOptions::default()
     };
-    let entries: Vec<_> = fileio::walk(&args.walk.roots(), args.walk.options()).collect();
+    let entries: Vec<_> = fileio::walk(&args.walk.roots(), &args.walk.options()).collect();
     let progress = Progress::new(entries.len() as u64);
     let reports = scan::scan_entries(&entries, &options, || progress.tick());
     progress.finish();

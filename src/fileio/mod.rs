@@ -31,7 +31,7 @@ use encoding_rs::Encoding;
 use crate::engine::{Change, Finding, Options};
 
 pub use detect::{guess_legacy, sniff, Detection, Sniff};
-pub use walk::{relative_to_cwd, walk, Entry, WalkOptions};
+pub use walk::{relative_to_cwd, walk, Entry, WalkOptions, IGNORE_FILE};
 pub use write::{replace_atomically, ReplaceFile};
 
 /// How a file's text is stored.

@@ -143,7 +143,7 @@ impl Summary {
 }
 
 /// Scans everything under `roots`, in parallel, reporting in walk order.
-pub fn scan(roots: &[PathBuf], walk: WalkOptions, options: &ScanOptions) -> Vec<FileReport> {
+pub fn scan(roots: &[PathBuf], walk: &WalkOptions, options: &ScanOptions) -> Vec<FileReport> {
     let entries: Vec<Entry> = fileio::walk(roots, walk).collect();
     scan_entries(&entries, options, || {})
 }

@@ -1826,11 +1826,20 @@ const CHART_RUN: usize = 8;
 /// translations and man pages, 38 do, 21 of them Bulgarian.
 const CHART_SKIP: u32 = 16;
 
+/// Words of at most this many letters, fewer than [`SHORT_WORDS`] of them,
+/// are no evidence of Western text read through another alphabet's codepage.
+const SHORT_WORD: usize = 3;
+const SHORT_WORDS: usize = 3;
+
 /// Western text read through a Cyrillic, Greek, Hebrew or Arabic codepage
 /// keeps its ASCII letters: its words are mostly ASCII with a foreign letter
 /// here and there (`cafй crиme`). A word of that alphabet with an ASCII
 /// letter inside (`Анgола`, `Малайaлам`: a homoglyph typed by mistake) is
-/// the other way round, and no misread made it.
+/// the other way round, and no misread made it. And one or two words of
+/// three letters show no language at all: a Cyrillic letter between two
+/// Latin ones (`'AдB' ~ 'a[д]b'` in PostgreSQL's tests) is what a test of
+/// mixed scripts looks like, as much as `aäb` read as windows-1251. The
+/// misread shows in longer words (`Mдdchen`) or in many (`Jag дr pе vдg`).
 fn keeps_western_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     if !matches!(misread, Step::Reinterpret { actual, .. } if actual.is_single_byte()) {
         return true;
@@ -1843,24 +1852,57 @@ fn keeps_western_words(line: &str, misread: &Step, members: &[Found]) -> bool {
         t.chars()
             .any(|c| !c.is_ascii() && plausibility::alphabet(c) == 1)
     };
-    let mut words: Vec<Range<usize>> = Vec::new();
-    for f in members
+    let touched: Vec<&Range<usize>> = members
         .iter()
         .filter(|f| foreign(&line[f.span.clone()]) && latin(&f.text))
-    {
-        let start = line[..f.span.start]
+        .map(|f| &f.span)
+        .collect();
+    touched.is_empty() || shows_a_language(line, &touched) && keeps_ascii(line, &touched)
+}
+
+/// Whether the runs of letters that hold `spans` are long enough, or many
+/// enough, to be words of a language (`upper('aдb')` holds one, `aдb`).
+fn shows_a_language(line: &str, spans: &[&Range<usize>]) -> bool {
+    let is_letter = |c: &char| plausibility::alphabet(*c) != 0;
+    let mut words: Vec<Range<usize>> = Vec::new();
+    for span in spans {
+        let before: usize = line[..span.start]
+            .chars()
+            .rev()
+            .take_while(is_letter)
+            .map(char::len_utf8)
+            .sum();
+        let after: usize = line[span.end..]
+            .chars()
+            .take_while(is_letter)
+            .map(char::len_utf8)
+            .sum();
+        let word = span.start - before..span.end + after;
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words.len() >= SHORT_WORDS
+        || words
+            .iter()
+            .any(|w| plausibility::letters(&line[w.clone()]) > SHORT_WORD)
+}
+
+/// Whether the words (between spaces) that hold `spans` are mostly ASCII
+/// letters.
+fn keeps_ascii(line: &str, spans: &[&Range<usize>]) -> bool {
+    let mut words: Vec<Range<usize>> = Vec::new();
+    for span in spans {
+        let start = line[..span.start]
             .char_indices()
             .rfind(|(_, c)| c.is_whitespace())
             .map_or(0, |(i, c)| i + c.len_utf8());
-        let end = line[f.span.end..]
+        let end = line[span.end..]
             .find(char::is_whitespace)
-            .map_or(line.len(), |i| f.span.end + i);
+            .map_or(line.len(), |i| span.end + i);
         if !words.contains(&(start..end)) {
             words.push(start..end);
         }
-    }
-    if words.is_empty() {
-        return true;
     }
     let (mut ascii, mut other) = (0, 0);
     for c in words.iter().flat_map(|w| line[w.clone()].chars()) {

@@ -4,6 +4,11 @@
 //! The text is the corpus's own clean set, repeated to 4 MiB; damaged lines
 //! are UTF-8 misread as windows-1252 (Latin) or as GBK (CJK), the commonest
 //! damage of each. Targets (issue 2): 300 MB/s clean, 100 MB/s at 5%.
+//!
+//! And the worst shape for a line-by-line engine: the Latin text damaged
+//! throughout and run into one 4 MiB line, as a minified record or a file
+//! without line feeds is. The engine once took time in the square of a
+//! line's length there (minutes for a few megabytes); it must stay linear.
 
 use std::path::Path;
 
@@ -72,6 +77,10 @@ fn throughput(c: &mut Criterion) {
         ),
         ("cjk clean", text(&cjk, None, Codec::Gbk)),
         ("cjk 5% damaged", text(&cjk, Some(20), Codec::Gbk)),
+        (
+            "latin one line all damaged",
+            text(&latin, Some(1), Codec::Windows1252).replace('\n', " "),
+        ),
     ];
     let mut group = c.benchmark_group("repair");
     group.sample_size(10);

@@ -24,6 +24,7 @@
 //! back so that every change is a span of the input with a chain that
 //! replays from it.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -896,15 +897,16 @@ fn is_garbage(span: &str) -> bool {
 /// spans with the steps applied to them so far.
 struct LineRepair<'a> {
     line: &'a str,
-    segments: Vec<Segment>,
+    segments: Vec<Segment<'a>>,
     /// Set by [`LineRepair::run`] when its repairs leave the line garbled.
     garbled: Option<Garbled>,
 }
 
-struct Segment {
+struct Segment<'a> {
     /// Byte range in the original line.
     src: Range<usize>,
-    text: String,
+    /// Untouched text is the line's own, borrowed.
+    text: Cow<'a, str>,
     steps: Vec<Step>,
     confidence: f32,
     evidence: Vec<String>,
@@ -999,7 +1001,7 @@ impl<'a> LineRepair<'a> {
     fn new(line: &'a str) -> Self {
         let whole = Segment {
             src: 0..line.len(),
-            text: line.to_string(),
+            text: Cow::Borrowed(line),
             steps: Vec::new(),
             confidence: 1.0,
             evidence: Vec::new(),
@@ -1012,7 +1014,7 @@ impl<'a> LineRepair<'a> {
     }
 
     fn current(&self) -> String {
-        self.segments.iter().map(|s| s.text.as_str()).collect()
+        self.segments.iter().map(|s| s.text.as_ref()).collect()
     }
 
     /// Whether the repairs, which leave the line as `current` and still
@@ -1049,9 +1051,19 @@ impl<'a> LineRepair<'a> {
         self
     }
 
-    /// Applies accepted repairs; returns whether anything changed.
-    fn apply(&mut self, accepted: Vec<Accepted>) -> bool {
+    /// Applies accepted repairs; returns whether anything changed. Each is
+    /// made where it lies within one segment, the last first, so that of
+    /// two that overlap the later one stands. The segments are taken apart
+    /// from the end, those past the repair at hand set aside in reverse
+    /// order, and untouched text is borrowed from the line, never copied: a
+    /// long line with thousands of repairs costs its length once, not once
+    /// per repair.
+    fn apply(&mut self, mut accepted: Vec<Accepted>) -> bool {
+        accepted.sort_by_key(|a| a.found.span.start);
         let mut changed = false;
+        let mut left = std::mem::take(&mut self.segments);
+        let mut left_end: usize = left.iter().map(|s| s.text.len()).sum();
+        let mut right: Vec<Segment<'a>> = Vec::new();
         for Accepted {
             found,
             confidence,
@@ -1059,17 +1071,21 @@ impl<'a> LineRepair<'a> {
         } in accepted.into_iter().rev()
         {
             let range = found.span.clone();
-            // Locate the segment that holds the range.
-            let mut at = 0;
-            let Some(index) = self.segments.iter().position(|s| {
-                let start = at;
-                at += s.text.len();
-                start <= range.start && range.end <= at
-            }) else {
+            while left_end > range.start {
+                let seg = left.pop().expect("segments cover the line");
+                left_end -= seg.text.len();
+                right.push(seg);
+            }
+            // The segment that starts the range: the last set aside (which
+            // may start just where the range does), else none.
+            let Some(seg) = right.last_mut() else {
                 continue;
             };
-            let seg_start: usize = self.segments[..index].iter().map(|s| s.text.len()).sum();
-            let seg = &mut self.segments[index];
+            let seg_start = left_end;
+            let seg_end = seg_start + seg.text.len();
+            if range.end > seg_end {
+                continue;
+            }
             if !seg.steps.is_empty() {
                 // A repaired span takes further steps only as a whole, so
                 // its chain still replays from its original text, and only
@@ -1084,48 +1100,47 @@ impl<'a> LineRepair<'a> {
                         }
                     )
                 });
-                if range.start != seg_start || range.end != seg_start + seg.text.len() || !utf8 {
+                if range.start != seg_start || range.end != seg_end || !utf8 {
                     continue;
                 }
                 seg.steps.extend(found.steps);
-                seg.text = found.text;
+                seg.text = Cow::Owned(found.text);
                 seg.confidence = seg.confidence.min(confidence);
                 seg.evidence.push(evidence);
                 changed = true;
                 continue;
             }
             // Untouched text maps one to one onto the original line.
+            let seg = right.pop().expect("just looked at");
             let local = range.start - seg_start..range.end - seg_start;
             let src = seg.src.start + local.start..seg.src.start + local.end;
-            let head = Segment {
-                src: seg.src.start..src.start,
-                text: seg.text[..local.start].to_string(),
-                steps: Vec::new(),
-                confidence: 1.0,
-                evidence: Vec::new(),
-            };
-            let tail = Segment {
-                src: src.end..seg.src.end,
-                text: seg.text[local.end..].to_string(),
-                steps: Vec::new(),
-                confidence: 1.0,
-                evidence: Vec::new(),
-            };
-            let mid = Segment {
+            let line = self.line;
+            let untouched = |src: Range<usize>| Segment {
+                text: Cow::Borrowed(&line[src.clone()]),
                 src,
-                text: found.text,
+                steps: Vec::new(),
+                confidence: 1.0,
+                evidence: Vec::new(),
+            };
+            if src.end < seg.src.end {
+                right.push(untouched(src.end..seg.src.end));
+            }
+            right.push(Segment {
+                src: src.clone(),
+                text: Cow::Owned(found.text),
                 steps: found.steps,
                 confidence,
                 evidence: vec![evidence],
-            };
-            self.segments.splice(
-                index..=index,
-                [head, mid, tail]
-                    .into_iter()
-                    .filter(|s| !s.src.is_empty() || !s.steps.is_empty()),
-            );
+            });
+            if seg.src.start < src.start {
+                // The text before the repair is ahead of what is set aside.
+                left.push(untouched(seg.src.start..src.start));
+                left_end += local.start;
+            }
             changed = true;
         }
+        left.extend(right.into_iter().rev());
+        self.segments = left;
         changed
     }
 
@@ -1153,7 +1168,7 @@ impl<'a> LineRepair<'a> {
             changes.push(Change {
                 span,
                 before: before.to_string(),
-                after: seg.text,
+                after: seg.text.into_owned(),
                 family: Family::Mojibake,
                 chain: Chain::new(seg.steps),
                 confidence: (seg.confidence * 100.0).round() / 100.0,
@@ -1172,10 +1187,11 @@ fn atoms(line: &str, max_layers: usize, memo: &mut Memo) -> Vec<Atom> {
         .collect();
     // A token whose runs UTF-8 already explains perfectly is not legacy
     // text read as Western; trying the legacy codecs on it is wasted work.
-    let explained: Vec<Range<usize>> = atoms
+    // The runs, in order, and whether UTF-8 explains each.
+    let runs: Vec<(Range<usize>, bool)> = atoms
         .iter()
-        .filter(|a| {
-            a.options.iter().any(|f| {
+        .map(|a| {
+            let explained = a.options.iter().any(|f| {
                 f.cost == 0.0
                     && matches!(
                         f.first_misread(),
@@ -1184,17 +1200,20 @@ fn atoms(line: &str, max_layers: usize, memo: &mut Memo) -> Vec<Atom> {
                             ..
                         }
                     )
-            })
+            });
+            (a.range.clone(), explained)
         })
-        .map(|a| a.range.clone())
         .collect();
-    let runs: Vec<Range<usize>> = atoms.iter().map(|a| a.range.clone()).collect();
     for token in spans(line, Granularity::Token) {
-        let inside: Vec<&Range<usize>> = runs
+        // Found by search, not by a scan of every run: a line can be
+        // megabytes of one minified record with a damaged word in every
+        // token.
+        let first = runs.partition_point(|(r, _)| r.start < token.start);
+        let mut inside = runs[first..]
             .iter()
-            .filter(|r| token.start <= r.start && r.end <= token.end)
-            .collect();
-        if !inside.is_empty() && inside.iter().all(|r| explained.contains(r)) {
+            .take_while(|(r, _)| r.end <= token.end)
+            .peekable();
+        if inside.peek().is_some() && inside.all(|(_, explained)| *explained) {
             continue;
         }
         atoms.extend(memo.atom(line, token, Granularity::Token, max_layers));
@@ -1521,10 +1540,19 @@ fn choose(line: &str, mut atoms: Vec<Atom>, max_layers: usize) -> Vec<Accepted> 
                 evidence,
             });
         }
+        // By search, with the furthest end of the taken spans so far: the
+        // taken spans of a long line are many.
+        taken.sort_by_key(|t| t.start);
+        let furthest: Vec<usize> = taken
+            .iter()
+            .scan(0, |end, t| {
+                *end = t.end.max(*end);
+                Some(*end)
+            })
+            .collect();
         atoms.retain(|a| {
-            !taken
-                .iter()
-                .any(|t| a.range.start < t.end && t.start < a.range.end + 1)
+            let before = taken.partition_point(|t| t.start < a.range.end + 1);
+            before == 0 || furthest[before - 1] <= a.range.start
         });
     }
     accepted.sort_by_key(|a| a.found.span.start);

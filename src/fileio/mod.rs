@@ -386,10 +386,21 @@ impl Chunk {
                 .partition_point(|&end| end <= offset)
                 .min(line_ends.len().saturating_sub(1))
         };
+        // Columns are counted on from the last offset placed when it is
+        // earlier on the same line (changes and findings come in order): a
+        // long line with a repair in every word is counted once, not once
+        // per repair.
+        let last = std::cell::Cell::new((usize::MAX, 0, 0u64));
         let locate = |offset: usize| {
             let line = line_of(offset);
-            let start = if line == 0 { 0 } else { line_ends[line - 1] };
-            let column = before[start..offset].chars().count() as u64 + 1;
+            let (last_line, last_offset, last_column) = last.get();
+            let (from, column) = if last_line == line && last_offset <= offset {
+                (last_offset, last_column)
+            } else {
+                (if line == 0 { 0 } else { line_ends[line - 1] }, 1)
+            };
+            let column = column + before[from..offset].chars().count() as u64;
+            last.set((line, offset, column));
             (line, column)
         };
 

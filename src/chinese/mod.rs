@@ -873,8 +873,7 @@ fn adjacent_marks_fit(a: char, b: char) -> bool {
 /// when it does not, `None` for other characters.
 fn pairs_up(text: &str, before: usize, after: usize, restored: &[char], k: usize) -> Option<bool> {
     let c = restored[k];
-    let line_start = text[..before].rfind('\n').map_or(0, |p| p + 1);
-    let line_end = text[after..].find('\n').map_or(text.len(), |p| after + p);
+    let (line_start, line_end) = line_around(text, before, after);
     if let Some(i) = CLOSING.chars().position(|m| m == c) {
         let open = OPENING.chars().nth(i).expect("paired lists");
         let mut depth = 0i32;
@@ -906,6 +905,30 @@ fn pairs_up(text: &str, before: usize, after: usize, restored: &[char], k: usize
         }
     }
     Some(false)
+}
+
+/// How far from a split site, in bytes, its quotes and brackets are paired
+/// with others on the line. A quotation opens and closes within a
+/// paragraph; a line of megabytes is a file without line feeds, and reading
+/// all of it for every choice at every site would take time in the square
+/// of its length.
+const QUOTE_REACH: usize = 4096;
+
+/// The line around `before..after`, as far as [`QUOTE_REACH`] on each side.
+fn line_around(text: &str, before: usize, after: usize) -> (usize, usize) {
+    let mut from = before.saturating_sub(QUOTE_REACH);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = (after + QUOTE_REACH).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let start = text[from..before]
+        .rfind('\n')
+        .map_or(from, |p| from + p + 1);
+    let end = text[after..to].find('\n').map_or(to, |p| after + p);
+    (start, end)
 }
 
 /// The characters of `text` without the inserter's brackets: whole
@@ -1398,7 +1421,7 @@ fn choose(
         // A line a choice ends must not leave a quote or bracket open
         // (壓實“四方責任”, not 壓實“四方責任。).
         if let Some(k) = site.text.find('\n') {
-            let line_start = text[..question].rfind('\n').map_or(0, |p| p + 1);
+            let line_start = line_around(text, question, question).0;
             let line = marks(&text[line_start..question]).chain(site.text[..k].chars());
             f.left_open = f32::from(u8::from(leaves_open(line)));
         }

@@ -1794,8 +1794,9 @@ fn lists_an_alphabet(text: &str) -> bool {
 /// characters in code order: in Unicode's, or in that of the codec the
 /// text was read with, where a chart of a double-byte codepage may skip a
 /// few cells (iconv-lite's tables list GBK's `丂丄丅丆丏丒` and UHC's
-/// `갂갃갅갆갋` row by row). The bytes of a chart are a chart in any codec,
-/// so it reads as another codepage's chart (`、。，．・`) just as well.
+/// `갂갃갅갆갋` row by row), or in that of another double-byte codepage.
+/// The bytes of a chart are a chart in any codec, so it reads as another
+/// codepage's chart (`、。，．・`) just as well.
 fn is_code_chart(line: &str, misread: &Step, members: &[Found]) -> bool {
     let Step::Reinterpret { read_as, actual } = misread else {
         return false;
@@ -1814,12 +1815,27 @@ fn is_code_chart(line: &str, misread: &Step, members: &[Found]) -> bool {
     // its characters are three bytes, which straddle the codec's, and
     // encoding every damaged line again cost the CJK benchmark 8% more
     // instructions.
-    runs_in_code_order(chars().map(u32::from))
-        || (*actual != Codec::Utf8
-            && *read_as != Codec::Utf8
-            && read_as
-                .codes(&chars().collect::<String>())
-                .is_some_and(|codes| runs_in_code_order(codes.into_iter())))
+    if runs_in_code_order(chars().map(u32::from)) {
+        return true;
+    }
+    if *actual == Codec::Utf8 || *read_as == Codec::Utf8 {
+        return false;
+    }
+    // The chart may be of a third codepage: iconv-lite's table of Big5
+    // (`堙堞堧堣堨埵`, D8A1 on) reads as Shift_JIS shown through GBK, and is
+    // in order only in Big5.
+    let text: String = chars().collect();
+    let in_order = |codec: Codec| {
+        codec
+            .codes(&text)
+            .is_some_and(|codes| runs_in_code_order(codes.into_iter()))
+    };
+    in_order(*read_as)
+        || (read_as.is_double_byte()
+            && Codec::ALL
+                .into_iter()
+                .filter(|c| c.is_double_byte() && c != read_as)
+                .any(in_order))
 }
 
 /// Whether `codes` run through [`CHART_RUN`] in order: each one after the

@@ -555,3 +555,14 @@ fn a_cyrillic_letter_in_a_three_letter_test_string_is_kept() {
         assert_eq!(repaired(&damaged), text);
     }
 }
+
+/// iconv-lite's table of Big5 lists its characters in Big5's order, a row at
+/// a time (`["d8a1","堙堞堧堣堨埵…`). It was read back as Shift_JIS text
+/// that GBK showed (`壱郁溢位迂磯…`), but it is in the order of neither: only
+/// in Big5's, a third codepage's.
+#[test]
+fn a_chart_in_the_order_of_a_third_codepage_is_not_a_misread() {
+    left_alone(&[
+        r#"["d8a1","堙堞堧堣堨埵塈堥堜堛堳堿堶堮堹堸堭堬堻奡媯媔媟婺媢媞婸媦婼媥媬媕媮娷媄媊媗媃媋媩婻婽媌媜媏媓媝寪寍寋寔寑寊寎尌尰崷嵃嵫嵁嵋崿崵嵑嵎嵕崳崺嵒崽崱嵙嵂崹嵉崸崼崲崶嵀嵅幄幁彘徦徥徫惉悹惌惢惎惄愔"],"#,
+    ]);
+}

@@ -407,6 +407,9 @@ fn leave_the_garbled(
             .into_iter()
             .map(|span| match unread.next_if(|(g, _)| *g == span) {
                 Some(line) => line,
+                None if lists_a_chart(&text[span.start - base..span.end - base]) => {
+                    (span, Garbled::Chart)
+                }
                 None => (span, text_wide),
             })
             .collect()
@@ -425,7 +428,7 @@ fn leave_the_garbled(
     let mut reported = findings.split_off(first_finding);
     reported.retain(|f| !in_left(f.span.start));
     findings.extend(reported);
-    findings.extend(left.into_iter().map(|(span, why)| why.finding(span)));
+    findings.extend(left.into_iter().filter_map(|(span, why)| why.finding(span)));
     true
 }
 
@@ -973,11 +976,15 @@ enum Garbled {
     /// Most lines with damage in this stretch of text, this many of so
     /// many, read in no chain.
     Text(usize, usize),
+    /// The line is a code chart, as implausible as text gets and the
+    /// text's own: left, and nothing to report.
+    Chart,
 }
 
 impl Garbled {
-    fn finding(self, span: Range<usize>) -> Finding {
+    fn finding(self, span: Range<usize>) -> Option<Finding> {
         let detail = match self {
+            Garbled::Chart => return None,
             Garbled::Line { was, left } => format!(
                 "the decode chains that explain parts of this line leave it about as \
                  implausible as it was ({was:.1} → {left:.1}), as they would text \
@@ -989,11 +996,11 @@ impl Garbled {
                  left as it is"
             ),
         };
-        Finding {
+        Some(Finding {
             span,
             family: Family::Unreadable,
             detail,
-        }
+        })
     }
 }
 
@@ -1025,7 +1032,14 @@ impl<'a> LineRepair<'a> {
             return None;
         }
         let was = plausibility::cost(self.line);
-        (left * 2.0 >= was).then_some(Garbled::Line { was, left })
+        if left * 2.0 < was {
+            return None;
+        }
+        Some(if lists_a_chart(self.line) {
+            Garbled::Chart
+        } else {
+            Garbled::Line { was, left }
+        })
     }
 
     /// Repairs the line, which the caller has found remarkable.
@@ -1825,17 +1839,33 @@ fn is_code_chart(line: &str, misread: &Step, members: &[Found]) -> bool {
     // (`堙堞堧堣堨埵`, D8A1 on) reads as Shift_JIS shown through GBK, and is
     // in order only in Big5.
     let text: String = chars().collect();
-    let in_order = |codec: Codec| {
-        codec
-            .codes(&text)
-            .is_some_and(|codes| runs_in_code_order(codes.into_iter()))
-    };
-    in_order(*read_as)
+    in_order_of(*read_as, &text)
         || (read_as.is_double_byte()
             && Codec::ALL
                 .into_iter()
                 .filter(|c| c.is_double_byte() && c != read_as)
-                .any(in_order))
+                .any(|codec| in_order_of(codec, &text)))
+}
+
+/// Whether the characters of `text` run in `codec`'s code order (see
+/// [`runs_in_code_order`]).
+fn in_order_of(codec: Codec, text: &str) -> bool {
+    codec
+        .codes(text)
+        .is_some_and(|codes| runs_in_code_order(codes.into_iter()))
+}
+
+/// Whether a line's characters beyond ASCII run in code order, Unicode's
+/// or a double-byte codepage's: a code chart, such as a codec library's
+/// tables (iconv-lite lists GBK a row at a time, `["c480","膧膩膫",7,"膴"`,
+/// with counts of the cells it passes over between).
+fn lists_a_chart(line: &str) -> bool {
+    let text: String = line.chars().filter(|c| !c.is_ascii()).collect();
+    runs_in_code_order(text.chars().map(u32::from))
+        || Codec::ALL
+            .into_iter()
+            .filter(|c| c.is_double_byte())
+            .any(|codec| in_order_of(codec, &text))
 }
 
 /// Whether `codes` run through [`CHART_RUN`] in order: each one after the

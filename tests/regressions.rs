@@ -566,3 +566,16 @@ fn a_chart_in_the_order_of_a_third_codepage_is_not_a_misread() {
         r#"["d8a1","堙堞堧堣堨埵塈堥堜堛堳堿堶堮堹堸堭堬堻奡媯媔媟婺媢媞婸媦婼媥媬媕媮娷媄媊媗媃媋媩婻婽媌媜媏媓媝寪寍寋寔寑寊寎尌尰崷嵃嵫嵁嵋崿崵嵑嵎嵕崳崺嵒崽崱嵙嵂崹嵉崸崼崲崶嵀嵅幄幁彘徦徥徫惉悹惌惢惎惄愔"],"#,
     ]);
 }
+
+/// iconv-lite's table of GBK, a row at a time with the counts of cells it
+/// passes over (`["c480","膧膩膫",7,"膴"`): chains explain scraps of it and
+/// leave it as implausible as it was, which once had it reported as text
+/// in an encoding unbake does not know. It is a code chart, the text's
+/// own: left, with nothing to report.
+#[test]
+fn a_code_chart_left_garbled_is_not_reported_as_unreadable() {
+    let line = r#"["c480","膧膩膫",7,"膴",5,"膼膽膾膿臄臅臇臈臉臋臍",6,"摹蘑模膜磨摩魔抹末莫墨默沫漠寞陌谋牟某拇牡亩姆母墓暮幕募慕木目睦牧穆拿哪呐钠那娜纳氖乃奶耐奈南男难囊挠脑恼闹淖呢馁内嫩能妮霓倪泥尼拟你匿腻逆溺蔫拈年碾撵捻念娘酿鸟尿捏聂孽啮镊镍涅您柠狞凝宁"],"#;
+    let repaired = repair(line, &Options::default());
+    assert_eq!(repaired.text, line);
+    assert!(repaired.findings.is_empty(), "{:?}", repaired.findings);
+}

@@ -1072,8 +1072,11 @@ impl<'a> LineRepair<'a> {
     /// order, and untouched text is borrowed from the line, never copied: a
     /// long line with thousands of repairs costs its length once, not once
     /// per repair.
-    fn apply(&mut self, mut accepted: Vec<Accepted>) -> bool {
-        accepted.sort_by_key(|a| a.found.span.start);
+    fn apply(&mut self, accepted: Vec<Accepted>) -> bool {
+        debug_assert!(
+            accepted.is_sorted_by_key(|a| a.found.span.start),
+            "choose returns repairs in the order of the line"
+        );
         let mut changed = false;
         let mut left = std::mem::take(&mut self.segments);
         let mut left_end: usize = left.iter().map(|s| s.text.len()).sum();
@@ -1839,12 +1842,20 @@ fn is_code_chart(line: &str, misread: &Step, members: &[Found]) -> bool {
     // (`堙堞堧堣堨埵`, D8A1 on) reads as Shift_JIS shown through GBK, and is
     // in order only in Big5.
     let text: String = chars().collect();
-    in_order_of(*read_as, &text)
-        || (read_as.is_double_byte()
-            && Codec::ALL
-                .into_iter()
-                .filter(|c| c.is_double_byte() && c != read_as)
-                .any(|codec| in_order_of(codec, &text)))
+    if read_as.is_double_byte() {
+        in_double_byte_order(&text)
+    } else {
+        in_order_of(*read_as, &text)
+    }
+}
+
+/// Whether the characters of `text` run in the code order of some
+/// double-byte codepage.
+fn in_double_byte_order(text: &str) -> bool {
+    Codec::ALL
+        .into_iter()
+        .filter(|c| c.is_double_byte())
+        .any(|codec| in_order_of(codec, text))
 }
 
 /// Whether the characters of `text` run in `codec`'s code order (see
@@ -1861,11 +1872,7 @@ fn in_order_of(codec: Codec, text: &str) -> bool {
 /// with counts of the cells it passes over between).
 fn lists_a_chart(line: &str) -> bool {
     let text: String = line.chars().filter(|c| !c.is_ascii()).collect();
-    runs_in_code_order(text.chars().map(u32::from))
-        || Codec::ALL
-            .into_iter()
-            .filter(|c| c.is_double_byte())
-            .any(|codec| in_order_of(codec, &text))
+    runs_in_code_order(text.chars().map(u32::from)) || in_double_byte_order(&text)
 }
 
 /// Whether `codes` run through [`CHART_RUN`] in order: each one after the
@@ -1937,25 +1944,7 @@ fn keeps_western_words(line: &str, misread: &Step, members: &[Found]) -> bool {
 /// Whether the runs of letters that hold `spans` are long enough, or many
 /// enough, to be words of a language (`upper('aдb')` holds one, `aдb`).
 fn shows_a_language(line: &str, spans: &[&Range<usize>]) -> bool {
-    let is_letter = |c: &char| plausibility::alphabet(*c) != 0;
-    let mut words: Vec<Range<usize>> = Vec::new();
-    for span in spans {
-        let before: usize = line[..span.start]
-            .chars()
-            .rev()
-            .take_while(is_letter)
-            .map(char::len_utf8)
-            .sum();
-        let after: usize = line[span.end..]
-            .chars()
-            .take_while(is_letter)
-            .map(char::len_utf8)
-            .sum();
-        let word = span.start - before..span.end + after;
-        if !words.contains(&word) {
-            words.push(word);
-        }
-    }
+    let words = words_holding(line, spans, |c| plausibility::alphabet(c) != 0);
     words.len() >= SHORT_WORDS
         || words
             .iter()
@@ -1965,19 +1954,7 @@ fn shows_a_language(line: &str, spans: &[&Range<usize>]) -> bool {
 /// Whether the words (between spaces) that hold `spans` are mostly ASCII
 /// letters.
 fn keeps_ascii(line: &str, spans: &[&Range<usize>]) -> bool {
-    let mut words: Vec<Range<usize>> = Vec::new();
-    for span in spans {
-        let start = line[..span.start]
-            .char_indices()
-            .rfind(|(_, c)| c.is_whitespace())
-            .map_or(0, |(i, c)| i + c.len_utf8());
-        let end = line[span.end..]
-            .find(char::is_whitespace)
-            .map_or(line.len(), |i| span.end + i);
-        if !words.contains(&(start..end)) {
-            words.push(start..end);
-        }
-    }
+    let words = words_holding(line, spans, |c| !c.is_whitespace());
     let (mut ascii, mut other) = (0, 0);
     for c in words.iter().flat_map(|w| line[w.clone()].chars()) {
         if c.is_ascii_alphabetic() {
@@ -1987,6 +1964,34 @@ fn keeps_ascii(line: &str, spans: &[&Range<usize>]) -> bool {
         }
     }
     ascii > other
+}
+
+/// The runs of characters that are `part` of a word around each of
+/// `spans`, each run once.
+fn words_holding(
+    line: &str,
+    spans: &[&Range<usize>],
+    part: impl Fn(char) -> bool,
+) -> Vec<Range<usize>> {
+    let mut words: Vec<Range<usize>> = Vec::new();
+    for span in spans {
+        let before: usize = line[..span.start]
+            .chars()
+            .rev()
+            .take_while(|&c| part(c))
+            .map(char::len_utf8)
+            .sum();
+        let after: usize = line[span.end..]
+            .chars()
+            .take_while(|&c| part(c))
+            .map(char::len_utf8)
+            .sum();
+        let word = span.start - before..span.end + after;
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words
 }
 
 /// Whether each small kana of `text` but the sokuon follows a full-size

@@ -47,8 +47,10 @@ const WESTERN_READERS: [Codec; 4] = [
     Codec::Windows1250,
 ];
 
-/// Single-byte legacy codecs whose text shows up misread.
-const SINGLE_BYTE_ORIGINS: [Codec; 8] = [
+/// Single-byte legacy codecs whose text shows up misread. DOS text read
+/// as Latin-1 leaves C1 controls inside words (`Gr\u{94}áe`, `\u{81}berpr\u{81}ft`
+/// for `Größe`, `überprüft`); see [`options`] for when DOS is tried.
+const SINGLE_BYTE_ORIGINS: [Codec; 10] = [
     Codec::Windows1252,
     Codec::Windows1250,
     Codec::Windows1251,
@@ -57,6 +59,8 @@ const SINGLE_BYTE_ORIGINS: [Codec; 8] = [
     Codec::Windows1256,
     Codec::Windows1257,
     Codec::Koi8R,
+    Codec::Ibm437,
+    Codec::Ibm850,
 ];
 
 /// (read_as, actual) pairs tried on a span first, in tie-break order.
@@ -99,7 +103,10 @@ fn inner_level() -> &'static [(Codec, Codec)] {
     PAIRS.get_or_init(|| {
         Codec::ALL
             .iter()
-            .filter(|c| **c != Codec::Utf8)
+            // DOS's Central European and Greek codepages are known as the
+            // encodings of old files (`fileio::detect`), not as readers of
+            // UTF-8: every reader tried is a chance to explain clean text.
+            .filter(|c| !matches!(c, Codec::Utf8 | Codec::Ibm852 | Codec::Ibm737))
             .map(|&read_as| (read_as, Codec::Utf8))
             .collect()
     })
@@ -146,9 +153,19 @@ pub(crate) fn options(
     let lossy = span.contains(LOST_MARKERS);
     // CJK codecs turn misread bytes into CJK characters, and a codec that
     // cannot encode the span did not produce it.
+    // DOS codepages have a letter at nearly every byte, so read back
+    // through one, any symbol between letters becomes a word (`N×N` into
+    // `NÎN`, `FAµST` into `FAÁST`). They are tried only on spans with a C1
+    // control, the trace DOS text read as Latin-1 leaves (its letters sit
+    // at 0x80-0x9F), which no symbol of real text is.
+    let has_c1 = span.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c));
     let pairs: Vec<(Codec, Codec)> = first_level(granularity)
         .iter()
-        .filter(|(read_as, _)| (read_as.is_single_byte() || has_cjk) && able.contains(*read_as))
+        .filter(|(read_as, actual)| {
+            (read_as.is_single_byte() || has_cjk)
+                && able.contains(*read_as)
+                && (has_c1 || !matches!(actual, Codec::Ibm437 | Codec::Ibm850))
+        })
         .copied()
         .collect();
     // Encode once per codec, and decode each distinct byte string once per

@@ -400,6 +400,35 @@ fn legacy_files_keep_their_encoding_unless_asked() {
     assert_eq!(read(&file), text);
 }
 
+/// A German text saved by a DOS program: read as windows-1252, as chardetng
+/// guesses, its `ü` is a byte windows-1252 leaves undefined, and each was
+/// once "repaired" into box drawing (`│berpr│ft`, KOI8-R read as
+/// ISO-8859-1), or refused as a character windows-1252 cannot store. It is
+/// a clean file in a DOS codepage, and `--to-utf8` reads it as one.
+#[test]
+fn dos_files_are_read_in_their_codepage() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("liesmich.txt");
+    let text = "Die Größe der Datei wird überprüft, bevor sie geöffnet wird.\r\n\
+                Änderungen müssen gespeichert werden: Straße, Käse, Bär.\r\n";
+    let bytes = unbake::Codec::Ibm850.encode(text).unwrap();
+    fs::write(&file, &bytes).unwrap();
+
+    let run = unbake(dir.path(), &["scan", "--format", "jsonl"], b"");
+    let report: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert!(
+        report["encoding"].as_str().unwrap().starts_with("IBM"),
+        "{report}"
+    );
+    assert_eq!(report["damaged_lines"], 0, "{report}");
+    let run = unbake(dir.path(), &["repair", "--check"], b"");
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
+    assert_eq!(fs::read(&file).unwrap(), bytes);
+    let run = unbake(dir.path(), &["repair", "--to-utf8"], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(read(&file), text);
+}
+
 #[test]
 fn to_utf8_transcodes_wide_files_and_drops_their_bom() {
     let dir = tempfile::tempdir().unwrap();

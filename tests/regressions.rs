@@ -458,7 +458,8 @@ fn korean_letters_typed_one_by_one_are_not_kana() {
 }
 
 /// Greek written in DOS's codepage 737 and read as windows-1252, as vim's
-/// Greek tutor (`tutor.el.cp737`) is guessed, is garbled on every line, and
+/// Greek tutor (`tutor.el.cp737`) was guessed before DOS codepages were
+/// weighed (the file is now read as IBM737), is garbled on every line, and
 /// chains explain scraps of it by chance: `å¤˜` as UTF-8 is `夘`, `§¦¢¢âª`
 /// as GBK read as KOI8-R is `Е□皖`. Repairs that leave a line about as
 /// garbled as they found it are not made; each such line is reported.
@@ -578,4 +579,23 @@ fn a_code_chart_left_garbled_is_not_reported_as_unreadable() {
     let repaired = repair(line, &Options::default());
     assert_eq!(repaired.text, line);
     assert!(repaired.findings.is_empty(), "{:?}", repaired.findings);
+}
+
+/// DOS text read as Latin-1 keeps its letters at 0x80-0x9F as C1 controls
+/// (`Gr\u{94}áe`, `\u{81}berpr\u{81}ft`); KOI8-R read as ISO-8859-1 once
+/// "repaired" them into box drawing (`│berpr│ft`, `ge■ffnet`). Read back
+/// through a DOS codepage they are `Größe` and `überprüft`. A symbol between
+/// letters is no such trace, and stays: through a DOS codepage it is a
+/// letter too (`N×N` into `NÎN`, `FAµST` into `FAÁST`, `O‘zbek` into
+/// `Oæzbek`).
+#[test]
+fn dos_text_read_as_latin1_is_repaired_and_symbols_are_not_dos() {
+    let text = "Die Größe der Datei wird überprüft, bevor sie geöffnet wird.";
+    assert_eq!(repaired(&misread(text, Codec::Ibm850, Codec::Latin1)), text);
+    left_alone(&[
+        "A mathematically consistent N×N×N Rubik's Cube simulation library.",
+        "FAµST python toolbox",
+        "O‘zbekcha kalit so‘zlar orqali Python kodini yozish",
+        "ScrollIt.js(scroll•it•dot•js) makes it easy to make long pages.",
+    ]);
 }

@@ -9,9 +9,10 @@
 //! encoding_rs supplies every codec of the WHATWG Encoding Standard. Its
 //! single-byte decoders are the "sloppy" kind that real software uses: bytes a
 //! codepage leaves undefined come out as C1 controls rather than errors, which
-//! is exactly how `Ã` followed by U+0081 arises. Three codepages that real
-//! damage uses are not in the standard: true ISO-8859-1 (the standard maps the
-//! label to windows-1252), IBM437 and IBM850; they are small tables here.
+//! is exactly how `Ã` followed by U+0081 arises. Codepages that real damage
+//! and real files use are missing from the standard: true ISO-8859-1 (the
+//! standard maps the label to windows-1252) and DOS's IBM437, IBM850, IBM852
+//! and IBM737; they are small tables here.
 //!
 //! Single-byte codecs are served from a 128-entry table built once from the
 //! decoder, so encoding a character is a binary search rather than a trip
@@ -54,6 +55,8 @@ pub enum Codec {
     MacRoman,
     Ibm437,
     Ibm850,
+    Ibm852,
+    Ibm737,
     Gbk,
     Big5,
     ShiftJis,
@@ -65,7 +68,7 @@ impl Codec {
     /// Every codec, in the order ties are broken: when two codecs explain
     /// the same damage equally well, the earlier (more common in the wild)
     /// one is named.
-    pub const ALL: [Codec; 28] = [
+    pub const ALL: [Codec; 30] = [
         Codec::Utf8,
         Codec::Windows1252,
         Codec::Latin1,
@@ -89,6 +92,8 @@ impl Codec {
         Codec::MacRoman,
         Codec::Ibm437,
         Codec::Ibm850,
+        Codec::Ibm852,
+        Codec::Ibm737,
         Codec::Gbk,
         Codec::Big5,
         Codec::ShiftJis,
@@ -122,6 +127,8 @@ impl Codec {
             Codec::MacRoman => "macintosh",
             Codec::Ibm437 => "IBM437",
             Codec::Ibm850 => "IBM850",
+            Codec::Ibm852 => "IBM852",
+            Codec::Ibm737 => "IBM737",
             Codec::Gbk => "GBK",
             Codec::Big5 => "Big5",
             Codec::ShiftJis => "Shift_JIS",
@@ -145,6 +152,8 @@ impl Codec {
             "latin1" | "latin-1" | "iso8859-1" | "l1" => return Some(Codec::Latin1),
             "cp437" | "437" => return Some(Codec::Ibm437),
             "cp850" | "850" => return Some(Codec::Ibm850),
+            "cp852" | "852" => return Some(Codec::Ibm852),
+            "cp737" | "737" => return Some(Codec::Ibm737),
             "gb2312" | "gb18030" | "cp936" => return Some(Codec::Gbk),
             _ => {}
         }
@@ -161,7 +170,9 @@ impl Codec {
         Some(match self {
             Codec::Utf8 => UTF_8,
             Codec::Windows1252 => WINDOWS_1252,
-            Codec::Latin1 | Codec::Ibm437 | Codec::Ibm850 => return None,
+            Codec::Latin1 | Codec::Ibm437 | Codec::Ibm850 | Codec::Ibm852 | Codec::Ibm737 => {
+                return None
+            }
             Codec::Iso8859_15 => ISO_8859_15,
             Codec::Windows1250 => WINDOWS_1250,
             Codec::Iso8859_2 => ISO_8859_2,
@@ -428,6 +439,8 @@ impl SingleByte {
                 Codec::Latin1 => Some(char::from(byte)),
                 Codec::Ibm437 => Some(dos_tables::IBM437_HIGH[i]),
                 Codec::Ibm850 => Some(dos_tables::IBM850_HIGH[i]),
+                Codec::Ibm852 => Some(dos_tables::IBM852_HIGH[i]),
+                Codec::Ibm737 => Some(dos_tables::IBM737_HIGH[i]),
                 _ => {
                     let encoding = codec
                         .encoding()

@@ -11,11 +11,20 @@
 //! latin-1 -*-`, `<meta charset=...>`, a catalogue's `charset=KOI8-R`) is
 //! taken at its word where its bytes bear it out: a keymap of ASCII with a
 //! few Cyrillic letters is too little for any guess.
+//!
+//! chardetng guesses among the encodings of the web, which has no DOS
+//! codepages but IBM866. A German text from DOS (`Größe` in IBM850) would be
+//! read as windows-1252 (`Gr”áe`) and its `ü`, a byte windows-1252 leaves
+//! undefined, taken for damage; a Greek one in IBM737 is letter soup in any
+//! guess. So a single-byte guess is weighed against the DOS codepages, and
+//! the file is read in one when it reads as much more plausible text.
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::Encoding;
 
 use super::FileEncoding;
+use crate::codecs::Codec;
+use crate::plausibility;
 
 /// What a file's first chunk says about it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -92,15 +101,54 @@ pub fn sniff(bytes: &[u8], whole: bool) -> Sniff {
     }
     if let Some(encoding) = declared(bytes) {
         return Sniff::Text(Detection {
-            encoding: FileEncoding::Legacy(encoding),
+            encoding,
             confidence: DECLARED,
         });
     }
     let encoding = guess_legacy(bytes, whole);
+    if let Some(codec) = dos_codepage(bytes, encoding) {
+        return Sniff::Text(Detection {
+            encoding: FileEncoding::Dos(codec),
+            confidence: confidence_from(bytes, true),
+        });
+    }
     Sniff::Text(Detection {
         encoding: FileEncoding::Legacy(encoding),
         confidence: legacy_confidence(bytes, encoding),
     })
+}
+
+/// The DOS codepages a file may be in, in the order ties go: text that
+/// reads the same in several (German letters are the same bytes in all but
+/// IBM737) is named after the most common.
+const DOS_CODEPAGES: [Codec; 4] = [Codec::Ibm437, Codec::Ibm850, Codec::Ibm852, Codec::Ibm737];
+
+/// How much less implausible than the guess a DOS codepage must read, on
+/// top of being half as implausible: a character or two that reads oddly
+/// in the guess is not enough to overrule it.
+const DOS_MARGIN: f32 = 8.0;
+
+/// The DOS codepage the start of `bytes` is in, if chardetng's guess is a
+/// single-byte encoding (or one the bytes are malformed in) and the text
+/// reads far more plausibly in that codepage than in the guess.
+fn dos_codepage(bytes: &[u8], guess: &'static Encoding) -> Option<Codec> {
+    let head = &bytes[..bytes.len().min(64 << 10)];
+    let (guessed, malformed) = guess.decode_without_bom_handling(head);
+    if !guess.is_single_byte() && !malformed {
+        return None;
+    }
+    let guessed = plausibility::cost(&guessed);
+    let (codec, cost) = DOS_CODEPAGES
+        .iter()
+        .map(|&codec| (codec, plausibility::cost(&codec.decode_lossy(head).0)))
+        .fold(
+            None,
+            |best: Option<(Codec, f32)>, (codec, cost)| match best {
+                Some((_, least)) if least <= cost => best,
+                _ => Some((codec, cost)),
+            },
+        )?;
+    (cost * 2.0 + DOS_MARGIN <= guessed).then_some(codec)
 }
 
 /// How sure a declaration that the bytes bear out is: the writer's word,
@@ -113,10 +161,10 @@ const DECLARED: f32 = 0.95;
 const DECLARATION_HEAD: usize = 4 << 10;
 
 /// The legacy encoding the start of `bytes` declares for itself, if
-/// encoding_rs knows its label and it decodes every whole line of the
-/// head. A declaration of UTF-8 or UTF-16 in a file that is neither is
-/// wrong, and ignored.
-fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
+/// encoding_rs or the DOS tables know its label (`coding: cp850`) and it
+/// decodes every whole line of the head. A declaration of UTF-8 or UTF-16
+/// in a file that is neither is wrong, and ignored.
+fn declared(bytes: &[u8]) -> Option<FileEncoding> {
     let head = &bytes[..bytes.len().min(DECLARATION_HEAD)];
     let lower = head.to_ascii_lowercase();
     const KEYS: [&[u8]; 6] = [
@@ -141,8 +189,20 @@ fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
             .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
             .copied()
             .collect();
-        Encoding::for_label(&label)
+        match Encoding::for_label(&label) {
+            Some(encoding) => Some(Ok(encoding)),
+            None => std::str::from_utf8(&label)
+                .ok()
+                .and_then(Codec::from_name)
+                .filter(|codec| DOS_CODEPAGES.contains(codec))
+                .map(Err),
+        }
     })?;
+    let encoding = match encoding {
+        Ok(encoding) => encoding,
+        // Every byte is a character in a DOS codepage.
+        Err(codec) => return Some(FileEncoding::Dos(codec)),
+    };
     let whole_lines = &head[..head.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)];
     // UTF-16, ISO-2022-JP and the replacement encoding are not
     // ASCII-compatible.
@@ -151,7 +211,7 @@ fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
         && encoding
             .decode_without_bom_handling_and_without_replacement(whole_lines)
             .is_some())
-    .then_some(encoding)
+    .then_some(FileEncoding::Legacy(encoding))
 }
 
 /// The legacy encoding chardetng finds most plausible; never UTF-8, never
@@ -166,10 +226,16 @@ pub fn guess_legacy(bytes: &[u8], whole: bool) -> &'static Encoding {
 /// guess that fails to decode is weak, and one that decodes cleanly grows
 /// surer with the number of non-ASCII bytes it explains.
 fn legacy_confidence(bytes: &[u8], encoding: &'static Encoding) -> f32 {
-    if encoding
+    let decodes = encoding
         .decode_without_bom_handling_and_without_replacement(bytes)
-        .is_none()
-    {
+        .is_some();
+    confidence_from(bytes, decodes)
+}
+
+/// A guess that decodes grows surer with the number of non-ASCII bytes it
+/// explains.
+fn confidence_from(bytes: &[u8], decodes: bool) -> f32 {
+    if !decodes {
         return 0.3;
     }
     let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count() as f32;
@@ -391,6 +457,38 @@ mod tests {
         assert_eq!(
             sniff("ab é".as_bytes().split_last().unwrap().1, false),
             Sniff::Text(Detection::certain(FileEncoding::Utf8 { bom: false }))
+        );
+    }
+
+    #[test]
+    fn dos_codepages() {
+        let dos = |codec: Codec, text: &str| codec.encode(text).unwrap();
+        // German letters are the same bytes in IBM437, IBM850 and IBM852.
+        let german = dos(
+            Codec::Ibm850,
+            "Die Größe der Datei wird überprüft, bevor sie geöffnet wird.\n",
+        );
+        assert!(matches!(encoding(&german), FileEncoding::Dos(_)));
+        let greek = dos(
+            Codec::Ibm737,
+            "Ο Vim είναι ένας πανίσχυρος συντάκτης που έχει πολλές εντολές.\n",
+        );
+        assert_eq!(encoding(&greek), FileEncoding::Dos(Codec::Ibm737));
+        let art = dos(
+            Codec::Ibm437,
+            "╔══════════════════╗\n║  RELEASE  INFO   ║\n╚══════════════════╝\n\
+             ░▒▓█ Group presents █▓▒░\n",
+        );
+        assert_eq!(encoding(&art), FileEncoding::Dos(Codec::Ibm437));
+        let declared = dos(Codec::Ibm850, "# -*- coding: cp850 -*-\nname = 'Ø'\n");
+        assert_eq!(encoding(&declared), FileEncoding::Dos(Codec::Ibm850));
+        // Western text with a symbol or two is not DOS text.
+        let french = encoding_rs::WINDOWS_1252
+            .encode("Le café coûte 3 € à Noël — dit-il, « très cher ».\n")
+            .0;
+        assert_eq!(
+            encoding(&french),
+            FileEncoding::Legacy(encoding_rs::WINDOWS_1252)
         );
     }
 }

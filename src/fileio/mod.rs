@@ -28,6 +28,7 @@ use std::ops::Range;
 
 use encoding_rs::Encoding;
 
+use crate::codecs::Codec;
 use crate::engine::{Change, Finding, Options};
 
 pub use detect::{guess_legacy, sniff, Detection, Sniff};
@@ -50,6 +51,9 @@ pub enum FileEncoding {
     },
     /// An ASCII-compatible legacy encoding (GBK, Shift_JIS, windows-1251…).
     Legacy(&'static Encoding),
+    /// A DOS codepage encoding_rs lacks (IBM437, IBM850, IBM852, IBM737),
+    /// served by unbake's own tables.
+    Dos(Codec),
 }
 
 impl FileEncoding {
@@ -64,6 +68,7 @@ impl FileEncoding {
                 (if big_endian { "UTF-32BE" } else { "UTF-32LE" }, bom)
             }
             FileEncoding::Legacy(encoding) => (encoding.name(), false),
+            FileEncoding::Dos(codec) => (codec.name(), false),
         };
         if bom {
             format!("{base} with BOM")
@@ -112,7 +117,7 @@ impl FileEncoding {
     /// The line feed as this encoding stores it.
     fn newline(self) -> &'static [u8] {
         match self {
-            FileEncoding::Utf8 { .. } | FileEncoding::Legacy(_) => b"\n",
+            FileEncoding::Utf8 { .. } | FileEncoding::Legacy(_) | FileEncoding::Dos(_) => b"\n",
             FileEncoding::Utf16 { big_endian, .. } => {
                 if big_endian {
                     b"\0\n"
@@ -156,6 +161,7 @@ impl FileEncoding {
                     .collect(),
             ),
             FileEncoding::Legacy(encoding) => encoding.decode_without_bom_handling(bytes).0,
+            FileEncoding::Dos(codec) => Cow::Owned(codec.decode_lossy(bytes).0),
         }
     }
 
@@ -190,6 +196,7 @@ impl FileEncoding {
                 }
                 bytes.into_owned()
             }
+            FileEncoding::Dos(codec) => codec.encode(text)?,
         })
     }
 }

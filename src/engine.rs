@@ -559,8 +559,8 @@ fn folded(c: char) -> char {
 
 /// The alphabet and the letters (in lower case) of the runs a line's
 /// repairs carry out of their script, if those runs are letters of one
-/// alphabet and nothing else, and at least [`ALPHABET_LETTERS`] of them or
-/// only [`LATIN_LOOKALIKES`].
+/// alphabet and nothing else, and at least [`ALPHABET_LETTERS`] of them,
+/// only [`LATIN_LOOKALIKES`], or Greek or Cyrillic ones ([`Carried::Few`]).
 fn letters_carried_out(repairs: &[Change]) -> Option<(u8, BTreeSet<char>)> {
     let mut alphabet = None;
     let mut found = BTreeSet::new();
@@ -587,8 +587,12 @@ fn letters_carried_out(repairs: &[Change]) -> Option<(u8, BTreeSet<char>)> {
         // the rest of the text: a misread shows more than one letter.
         found.clear();
     }
-    (lookalikes || found.len() >= ALPHABET_LETTERS).then_some((alphabet, found))
+    (lookalikes || found.len() >= ALPHABET_LETTERS || alphabet != LATIN)
+        .then_some((alphabet, found))
 }
+
+/// [`plausibility::alphabet`]'s number for Latin.
+const LATIN: u8 = 1;
 
 /// Whether a repair carries box-drawing characters out of the text.
 fn carries_box_drawing(change: &Change) -> bool {
@@ -639,6 +643,15 @@ fn has_run(text: &str, len: usize, follows: impl Fn(char, char) -> bool) -> bool
 enum Carried {
     /// A run of letters out of their alphabet: see [`letters_carried_out`].
     Letters(u8, BTreeSet<char>),
+    /// Fewer Greek or Cyrillic letters than make an alphabet, not all of
+    /// them [`LATIN_LOOKALIKES`], each between Latin ones (`aжbжcжd`,
+    /// `abcгде`, in a test of string functions): Western text read as
+    /// windows-1251 (`Mдdchen`) or a test string written so. A text whose
+    /// untouched lines write those letters in words of two or more letters
+    /// of their own alphabet (`'абв'`, `'кабан'`) writes them; a damaged
+    /// one shows them glued to Latin (even where a damaged line is left:
+    /// `Jag дr hemma.`) or alone (French `à` read as windows-1251 is `а`).
+    Few(u8, BTreeSet<char>),
     /// Box drawing, turned into letters (`│optcode` into `łoptcode`, as
     /// windows-1250 read as IBM850), with the symbols in its cells (`¶│`
     /// into `ôł`, in a keymap's table); and whether the line's repairs
@@ -648,7 +661,14 @@ enum Carried {
 
 impl Carried {
     fn of(line: &str, repairs: &[Change]) -> impl Iterator<Item = Carried> {
-        let letters = letters_carried_out(repairs).map(|(a, found)| Carried::Letters(a, found));
+        let letters = letters_carried_out(repairs).map(|(a, found)| {
+            let lookalikes = found.iter().all(|&c| LATIN_LOOKALIKES.contains(c));
+            if a != LATIN && !lookalikes && found.len() < ALPHABET_LETTERS {
+                Carried::Few(a, found)
+            } else {
+                Carried::Letters(a, found)
+            }
+        });
         let letters_too = !repairs.iter().all(carries_no_letters);
         // A row with letters is told by its columns, which takes two, and
         // it opens with its border (`// ║ A Æ│`).
@@ -669,7 +689,9 @@ impl Carried {
     /// Whether `change` is one of the repairs that carry this.
     fn by(&self, change: &Change) -> bool {
         match self {
-            Carried::Letters(alphabet, _) => alphabet_left(change) == Some(*alphabet),
+            Carried::Letters(alphabet, _) | Carried::Few(alphabet, _) => {
+                alphabet_left(change) == Some(*alphabet)
+            }
             Carried::BoxDrawing { letters: false } => carries_no_letters(change),
             Carried::BoxDrawing { letters: true } => change.before.chars().any(is_box_drawing),
         }
@@ -721,6 +743,22 @@ fn keep_the_texts_own(
                 .collect()
         })
     };
+    // Letters the untouched lines write in words wholly of their alphabet.
+    let in_words: OnceCell<BTreeSet<(u8, char)>> = OnceCell::new();
+    let in_words = || {
+        in_words.get_or_init(|| {
+            untouched
+                .iter()
+                .flat_map(|(_, line)| line.split(|c: char| !plausibility::is_any_letter(c)))
+                .filter_map(|word| {
+                    let alphabet = text_alphabet(word.chars().next()?)?;
+                    let own = word.chars().all(|c| text_alphabet(c) == Some(alphabet));
+                    (own && word.chars().nth(1).is_some()).then_some((alphabet, word))
+                })
+                .flat_map(|(alphabet, word)| word.chars().map(move |c| (alphabet, folded(c))))
+                .collect()
+        })
+    };
     // If the text draws tables, the columns where their rules cross or
     // turn.
     let tables: OnceCell<Option<BTreeSet<usize>>> = OnceCell::new();
@@ -746,6 +784,9 @@ fn keep_the_texts_own(
             Carried::Letters(alphabet, letters) => {
                 letters.iter().all(|&c| written().contains(&(*alphabet, c)))
             }
+            Carried::Few(alphabet, letters) => letters
+                .iter()
+                .all(|&c| in_words().contains(&(*alphabet, c))),
             Carried::BoxDrawing { letters: false } => tables().is_some(),
             Carried::BoxDrawing { letters: true } => tables().as_ref().is_some_and(|columns| {
                 let line = &text[range.start - base..range.end - base];
@@ -2122,20 +2163,48 @@ fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     }
     // Han read out of Western text is mostly a name, which no dictionary
     // lists: a run no longer than a name, of the common characters names
-    // are written with, need not hold a word (`ÀîÃ÷` is 李明; `ää²¹öö`
-    // read back from GBK is `滗补鲻`, two of them rare). Korean writes its
-    // names in Hangul.
+    // are written with in the codec's own standard, need not hold a word
+    // (`ÀîÃ÷` is 李明; `ää²¹öö` read back from GBK is `滗补鲻`, two of them
+    // rare; `©ß¯]` is `羔頬`, the second a Japanese form GB2312 lacks). A
+    // Chinese name starts with a surname (the same `©ß¯]` read back from
+    // Big5 is `拋珠`), and no name is one character (`Á©`, a Latin-1 string
+    // in a comment, read back from EUC-JP is `践`). Korean writes its names
+    // in Hangul.
+    let chinese = matches!(actual, Codec::Gbk | Codec::Big5);
     if read_as.is_single_byte()
         && *actual != Codec::EucKr
-        && after.chars().count() <= LONGEST_NAME
-        && after
-            .chars()
-            .all(|c| plausibility::class_of(c) == Class::HanCommon)
+        && (2..=LONGEST_NAME).contains(&after.chars().count())
+        && after.chars().all(|c| common_in(*actual, c))
+        && (!chinese
+            || after
+                .chars()
+                .next()
+                .is_some_and(chinese::surnames::is_common_surname))
     {
         return true;
     }
     let (before, after) = (in_words(&before), in_words(&after));
     after > before || (before == 0 && other_words)
+}
+
+/// Whether `c` is in the level-1 rows, the common characters, of the
+/// standard `codec` takes its Han from (GB2312's for GBK, Big5's, JIS X
+/// 0208's for Shift_JIS and EUC-JP), as the plausibility model's
+/// commonness sets take them; those sets are the union over the standards.
+fn common_in(codec: Codec, c: char) -> bool {
+    let (codec, leads, low_trails) = match codec {
+        Codec::Gbk => (Codec::Gbk, 0xB0..=0xD7, false),
+        Codec::Big5 => (Codec::Big5, 0xA4..=0xC6, true),
+        Codec::ShiftJis | Codec::EucJp => (Codec::EucJp, 0xB0..=0xCF, false),
+        _ => return false,
+    };
+    plausibility::class_of(c) == Class::HanCommon
+        && codec
+            .encode(c.encode_utf8(&mut [0; 4]))
+            .is_some_and(|bytes| match bytes[..] {
+                [lead, trail] => leads.contains(&lead) && (trail >= 0xA1 || low_trails),
+                _ => false,
+            })
 }
 
 /// Writes a cost (never negative) with one decimal, as `{:.1}` writes it:

@@ -424,13 +424,20 @@ fn a_doubled_word_is_not_uninitialised_memory() {
 /// changelog (`T•Ø•R•Ü•S`) was read back from Shift_JIS as `T娩紐舗百`, and
 /// a tokenizer test's string (`ää²¹öö`) from EUC-KR as `狎껸拓`. Refused
 /// that, the name's `Ø•` was read back as UTF-8 into Arabic's honorific
-/// sign `ؕ`, a mark on a bullet. GBK text read as windows-1252 is still
-/// repaired, and so is a name, which no dictionary lists.
+/// sign `ؕ`, a mark on a bullet. A name needs no word, but it is of common
+/// characters and starts with a surname: a logging test's odd key
+/// (`© ©ß¯]`) was read back from GBK as `羔頬` (頬 is no GB2312
+/// character), then from Big5 as `拋珠`; a Latin-1 string in a comment
+/// (`"Á©"`) from GBK as `俩`, then from EUC-JP as `践`, one character, no
+/// name. GBK text read as windows-1252 is still repaired, and so is a name,
+/// which no dictionary lists.
 #[test]
 fn western_text_is_not_read_back_into_han_of_no_word() {
     left_alone(&[
         "* \\[[`43894b1bc4`](https://github.com/nodejs/node/commit/43894b1bc4)] - **doc**: capitalize valgrind (T•Ø•R•Ü•S) [#41986](https://github.com/nodejs/node/pull/41986)\n",
         "            (\"ää²¹öö\", [NAME, ERRORTOKEN, NAME]),\n",
+        "        self.assertEqual(bc.convert('cfg://adict[aplha numeric 1 %( - © ©ß¯]'), 9)\n",
+        "///   such as `\"Á©\"` (`b\"\\xC1\\xA9\"`).\n",
     ]);
     let chinese = "参数设置完成";
     assert_eq!(
@@ -598,4 +605,29 @@ fn dos_text_read_as_latin1_is_repaired_and_symbols_are_not_dos() {
         "O‘zbekcha kalit so‘zlar orqali Python kodini yozish",
         "ScrollIt.js(scroll•it•dot•js) makes it easy to make long pages.",
     ]);
+}
+
+/// Python's tests of string functions glue Cyrillic letters to Latin ones
+/// (`rsplit('aжbжcжd', 'ж')`, `concat('abc', 'где')`), and those lines were
+/// "repaired" as windows-1252 read as windows-1251 (`aæbæcæd`; then, by
+/// the text's vote, `'где'` into `'ãäå'`). The file writes the letters in
+/// Cyrillic words of their own (`'абабагаламага'`, `'кабан'`). Swedish read
+/// as windows-1251, whose Cyrillic is all glued to Latin, is still repaired.
+#[test]
+fn cyrillic_letters_glued_to_latin_in_a_text_that_writes_cyrillic_are_its_own() {
+    left_alone(&[concat!(
+        "        self.assertEqual(concat('abc', 'где'), 'abcгде')\n",
+        "        self.assertEqual(concat('абв', 'def'), 'абвdef')\n",
+        "        self.assertEqual(concat('абв', 'где'), 'абвгде')\n",
+        "        self.assertEqual(split('абабагаламага', 'а'),\n",
+        "        self.assertEqual(rsplit('aжbжcжd', 'ж'), ['a', 'b', 'c', 'd'])\n",
+        "        self.assertEqual(partition('кабан', 'а'), ('к', 'а', 'бан'))\n",
+        "        self.assertEqual(partition('aжbжc', 'ж'), ('a', 'ж', 'bжc'))\n",
+        "        self.assertEqual(join('ж', ['а', 'б', 'в']), 'ажбжв')\n",
+    )]);
+    let swedish = "Jag är hemma i kväll och vi går på bio.\nDet är en fin dag, säger hon.\n";
+    assert_eq!(
+        repaired(&misread(swedish, Codec::Windows1252, Codec::Windows1251)),
+        swedish
+    );
 }

@@ -40,6 +40,7 @@
 mod ngrams;
 pub(crate) mod readings;
 pub(crate) mod split;
+pub(crate) mod surnames;
 pub(crate) mod traditional;
 mod words;
 

@@ -1983,13 +1983,16 @@ fn keeps_western_words(line: &str, misread: &Step, members: &[Found]) -> bool {
 }
 
 /// Whether the runs of letters that hold `spans` are long enough, or many
-/// enough, to be words of a language (`upper('aдb')` holds one, `aдb`).
+/// enough, to be words of a language (`upper('aдb')` holds one, `aдb`). A
+/// letter three times in a row is a test string's, not a word's
+/// (`b"fooжжж"`).
 fn shows_a_language(line: &str, spans: &[&Range<usize>]) -> bool {
     let words = words_holding(line, spans, |c| plausibility::alphabet(c) != 0);
     words.len() >= SHORT_WORDS
-        || words
-            .iter()
-            .any(|w| plausibility::letters(&line[w.clone()]) > SHORT_WORD)
+        || words.iter().any(|w| {
+            let word = &line[w.clone()];
+            plausibility::letters(word) > SHORT_WORD && !has_run(word, 3, |a, b| a == b)
+        })
 }
 
 /// Whether the words (between spaces) that hold `spans` are mostly ASCII

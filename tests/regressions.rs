@@ -549,14 +549,16 @@ fn clean_chinese_is_not_read_back_as_utf8_that_gbk_showed() {
 /// PostgreSQL's regression tests put a Cyrillic letter between Latin ones
 /// to test mixed scripts (`'AдB' ~ 'a[д]b'`); each was "repaired" into
 /// `ä` or `Ä` as if Western text had been read through windows-1251 or
-/// KOI8-R. A word of three letters shows no language; Western text read so
-/// shows longer words, or many.
+/// KOI8-R. A word of three letters shows no language, nor does one with a
+/// letter three times in a row (Python's `b"fooжжж"` became `fooæææ`);
+/// Western text read so shows longer words, or many.
 #[test]
 fn a_cyrillic_letter_in_a_three_letter_test_string_is_kept() {
     left_alone(&[
         "SELECT 'AдB' ~ 'a[д]b';",
         "select upper('aдb');",
         "Jag дr hemma.",
+        "        check('b\"fooжжж\"'.encode(), 1, 1, 1, 10)",
     ]);
     for text in ["Das Mädchen ist schön.", "Jag är på väg hem."] {
         let damaged = misread(text, Codec::Windows1252, Codec::Windows1251);

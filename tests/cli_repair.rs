@@ -24,16 +24,24 @@ struct Run {
     stderr: String,
 }
 
+/// Runs unbake in `dir`; empty `stdin` is none at all (`/dev/null`), as a
+/// shell or CI gives a command it pipes nothing to.
 fn unbake(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_unbake"))
         .args(args)
         .current_dir(dir)
-        .stdin(Stdio::piped())
+        .stdin(if stdin.is_empty() {
+            Stdio::null()
+        } else {
+            Stdio::piped()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin).unwrap();
+    }
     let out = child.wait_with_output().unwrap();
     Run {
         code: out.status.code().unwrap(),
@@ -310,6 +318,24 @@ fn stdin_to_stdout() {
 
     let (code, out) = unbake_bytes(&["repair", "--check", "-"], input.as_bytes());
     assert_eq!((code, out), (1, b"<stdin>\n".to_vec()));
+}
+
+/// `cat notes.txt | unbake repair` means stdin, but with no path repair
+/// walks the current directory and rewrites it in place. It is refused,
+/// and nothing is touched; `-` reads stdin, and `--check` only looks.
+#[test]
+fn piped_stdin_without_a_path_is_refused_not_taken_for_the_directory() {
+    let dir = tree();
+    let piped = format!("{DAMAGED}\n");
+    let run = unbake(dir.path(), &["repair"], piped.as_bytes());
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("`unbake repair -`"), "{}", run.stderr);
+    assert!(read(&dir.path().join("damaged.txt")).contains(DAMAGED));
+    let run = unbake(dir.path(), &["repair", "-"], piped.as_bytes());
+    assert_eq!((run.code, run.stdout), (0, format!("{REPAIRED}\n")));
+    let run = unbake(dir.path(), &["repair", "--check"], piped.as_bytes());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(read(&dir.path().join("damaged.txt")).contains(DAMAGED));
 }
 
 #[test]

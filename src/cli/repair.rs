@@ -118,6 +118,14 @@ pub fn run(args: RepairArgs) -> Outcome {
         },
     };
 
+    if mode == Mode::Write && args.walk.paths.is_empty() && stdin_has_data() {
+        error(
+            "stdin is a pipe or a file but no path is given, and without one repair \
+             rewrites the files of the current directory in place: `unbake repair -` \
+             repairs stdin to stdout, `unbake repair .` the current directory",
+        );
+        return Outcome::Error;
+    }
     let mut outcome = Outcome::Clean;
     let mut summary = Summary::default();
     let roots = args.walk.roots();
@@ -139,6 +147,26 @@ pub fn run(args: RepairArgs) -> Outcome {
     }
     summary.print(mode);
     outcome
+}
+
+/// Whether stdin is a pipe or a file, as in `cat notes.txt | unbake repair`:
+/// someone meant it to be read. A terminal, `/dev/null` and a closed stdin
+/// (how CI runs a step) are not.
+#[cfg(unix)]
+fn stdin_has_data() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileTypeExt;
+    let Ok(fd) = io::stdin().as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    File::from(fd)
+        .metadata()
+        .is_ok_and(|meta| meta.file_type().is_fifo() || meta.is_file())
+}
+
+#[cfg(not(unix))]
+fn stdin_has_data() -> bool {
+    false
 }
 
 fn run_jsonl(args: &RepairArgs, repair: Options) -> Outcome {

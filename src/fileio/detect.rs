@@ -13,11 +13,13 @@
 //! few Cyrillic letters is too little for any guess.
 //!
 //! chardetng guesses among the encodings of the web, which has no DOS
-//! codepages but IBM866. A German text from DOS (`Größe` in IBM850) would be
-//! read as windows-1252 (`Gr”áe`) and its `ü`, a byte windows-1252 leaves
-//! undefined, taken for damage; a Greek one in IBM737 is letter soup in any
-//! guess. So a single-byte guess is weighed against the DOS codepages, and
-//! the file is read in one when it reads as much more plausible text.
+//! codepages but IBM866, and it never guesses the classic Mac OS's Roman. A
+//! German text from DOS (`Größe` in IBM850) would be read as windows-1252
+//! (`Gr”áe`) and its `ü`, a byte windows-1252 leaves undefined, taken for
+//! damage; a Greek one in IBM737 is letter soup in any guess; a French one
+//! from a Mac reads `CafŽ`. So a single-byte guess is weighed against those
+//! codepages, and the file is read in one when it reads as much more
+//! plausible text.
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::Encoding;
@@ -106,9 +108,13 @@ pub fn sniff(bytes: &[u8], whole: bool) -> Sniff {
         });
     }
     let encoding = guess_legacy(bytes, whole);
-    if let Some(codec) = dos_codepage(bytes, encoding) {
+    if let Some(codec) = unguessed_codepage(bytes, encoding) {
+        let encoding = match codec.encoding() {
+            Some(encoding) => FileEncoding::Legacy(encoding),
+            None => FileEncoding::Dos(codec),
+        };
         return Sniff::Text(Detection {
-            encoding: FileEncoding::Dos(codec),
+            encoding,
             confidence: confidence_from(bytes, true),
         });
     }
@@ -118,27 +124,37 @@ pub fn sniff(bytes: &[u8], whole: bool) -> Sniff {
     })
 }
 
-/// The DOS codepages a file may be in, in the order ties go: text that
-/// reads the same in several (German letters are the same bytes in all but
-/// IBM737) is named after the most common.
+/// The DOS codepages unbake has tables for.
 const DOS_CODEPAGES: [Codec; 4] = [Codec::Ibm437, Codec::Ibm850, Codec::Ibm852, Codec::Ibm737];
 
-/// How much less implausible than the guess a DOS codepage must read, on
-/// top of being half as implausible: a character or two that reads oddly
-/// in the guess is not enough to overrule it.
-const DOS_MARGIN: f32 = 8.0;
+/// The codepages chardetng does not guess, in the order ties go: text that
+/// reads the same in several (German letters are the same bytes in all DOS
+/// codepages but IBM737) is named after the most common.
+const UNGUESSED: [Codec; 5] = [
+    Codec::Ibm437,
+    Codec::Ibm850,
+    Codec::Ibm852,
+    Codec::Ibm737,
+    Codec::MacRoman,
+];
 
-/// The DOS codepage the start of `bytes` is in, if chardetng's guess is a
-/// single-byte encoding (or one the bytes are malformed in) and the text
-/// reads far more plausibly in that codepage than in the guess.
-fn dos_codepage(bytes: &[u8], guess: &'static Encoding) -> Option<Codec> {
+/// How much less implausible than the guess a codepage must read, on top
+/// of being half as implausible: a character or two that reads oddly in
+/// the guess is not enough to overrule it.
+const UNGUESSED_MARGIN: f32 = 8.0;
+
+/// The codepage chardetng does not guess that the start of `bytes` is in,
+/// if chardetng's guess is a single-byte encoding (or one the bytes are
+/// malformed in) and the text reads far more plausibly in that codepage
+/// than in the guess.
+fn unguessed_codepage(bytes: &[u8], guess: &'static Encoding) -> Option<Codec> {
     let head = &bytes[..bytes.len().min(64 << 10)];
     let (guessed, malformed) = guess.decode_without_bom_handling(head);
     if !guess.is_single_byte() && !malformed {
         return None;
     }
     let guessed = plausibility::cost(&guessed);
-    let (codec, cost) = DOS_CODEPAGES
+    let (codec, cost) = UNGUESSED
         .iter()
         .map(|&codec| (codec, plausibility::cost(&codec.decode_lossy(head).0)))
         .fold(
@@ -148,7 +164,7 @@ fn dos_codepage(bytes: &[u8], guess: &'static Encoding) -> Option<Codec> {
                 _ => Some((codec, cost)),
             },
         )?;
-    (cost * 2.0 + DOS_MARGIN <= guessed).then_some(codec)
+    (cost * 2.0 + UNGUESSED_MARGIN <= guessed).then_some(codec)
 }
 
 /// How sure a declaration that the bytes bear out is: the writer's word,
@@ -461,7 +477,7 @@ mod tests {
     }
 
     #[test]
-    fn dos_codepages() {
+    fn codepages_chardetng_does_not_guess() {
         let dos = |codec: Codec, text: &str| codec.encode(text).unwrap();
         // German letters are the same bytes in IBM437, IBM850 and IBM852.
         let german = dos(
@@ -482,6 +498,12 @@ mod tests {
         assert_eq!(encoding(&art), FileEncoding::Dos(Codec::Ibm437));
         let declared = dos(Codec::Ibm850, "# -*- coding: cp850 -*-\nname = 'Ø'\n");
         assert_eq!(encoding(&declared), FileEncoding::Dos(Codec::Ibm850));
+        // A classic Mac OS file, its lines ended by CR alone.
+        let mac = dos(
+            Codec::MacRoman,
+            "Café crème\rNaïve résumé\rÀ bientôt, dit-il.\r",
+        );
+        assert_eq!(encoding(&mac), FileEncoding::Legacy(encoding_rs::MACINTOSH));
         // Western text with a symbol or two is not DOS text.
         let french = encoding_rs::WINDOWS_1252
             .encode("Le café coûte 3 € à Noël — dit-il, « très cher ».\n")

@@ -107,21 +107,28 @@ pub fn sniff(bytes: &[u8], whole: bool) -> Sniff {
             confidence: DECLARED,
         });
     }
-    let encoding = guess_legacy(bytes, whole);
-    if let Some(codec) = unguessed_codepage(bytes, encoding) {
-        let encoding = match codec.encoding() {
+    let encoding = legacy_encoding(bytes, whole);
+    let confidence = match encoding {
+        FileEncoding::Legacy(encoding) => legacy_confidence(bytes, encoding),
+        _ => confidence_from(bytes, true),
+    };
+    Sniff::Text(Detection {
+        encoding,
+        confidence,
+    })
+}
+
+/// The legacy encoding of `bytes`: chardetng's guess, or a codepage it
+/// does not guess where the text reads far more plausibly in that.
+pub(super) fn legacy_encoding(bytes: &[u8], whole: bool) -> FileEncoding {
+    let guess = guess_legacy(bytes, whole);
+    match unguessed_codepage(bytes, guess) {
+        Some(codec) => match codec.encoding() {
             Some(encoding) => FileEncoding::Legacy(encoding),
             None => FileEncoding::Dos(codec),
-        };
-        return Sniff::Text(Detection {
-            encoding,
-            confidence: confidence_from(bytes, true),
-        });
+        },
+        None => FileEncoding::Legacy(guess),
     }
-    Sniff::Text(Detection {
-        encoding: FileEncoding::Legacy(encoding),
-        confidence: legacy_confidence(bytes, encoding),
-    })
 }
 
 /// The DOS codepages unbake has tables for.

@@ -242,7 +242,7 @@ impl<T> Located<T> {
 pub struct ForeignLine {
     /// 1-based line.
     pub line: u64,
-    pub encoding: &'static Encoding,
+    pub encoding: FileEncoding,
 }
 
 /// One line's place in the chunk's bytes and in its decoded texts.
@@ -322,14 +322,10 @@ impl Chunk {
                         .find(|&j| simdutf8::basic::from_utf8(&bytes[ranges[j].clone()]).is_ok())
                         .unwrap_or(ranges.len());
                     let run = &bytes[ranges[i].start..ranges[end - 1].end];
-                    let encoding = guess_legacy(run, true);
+                    let encoding = detect::legacy_encoding(run, true);
                     for (j, range) in ranges[i..end].iter().enumerate() {
                         let start = before.len();
-                        before.push_str(
-                            &encoding
-                                .decode_without_bom_handling(&bytes[range.clone()])
-                                .0,
-                        );
+                        before.push_str(&encoding.decode(&bytes[range.clone()]));
                         map.push(LineMap {
                             bytes: range.clone(),
                             before: start..before.len(),
@@ -732,6 +728,22 @@ mod tests {
                 .output(&src, FileEncoding::Utf8 { bom: false })
                 .unwrap(),
             "naïve\ncafé crème brûlée\n".as_bytes()
+        );
+        // Lines from a DOS program, in a codepage chardetng does not guess.
+        let dos = "Die Größe der Datei wird überprüft, bevor sie geöffnet wird.\n";
+        let src = ["naïve\n".as_bytes(), &Codec::Ibm850.encode(dos).unwrap()].concat();
+        let chunk = Chunk::process(
+            &src,
+            FileEncoding::Utf8 { bom: false },
+            1,
+            &Options::default(),
+        );
+        assert!(matches!(chunk.foreign[0].encoding, FileEncoding::Dos(_)));
+        assert_eq!(
+            chunk
+                .output(&src, FileEncoding::Utf8 { bom: false })
+                .unwrap(),
+            format!("naïve\n{dos}").as_bytes()
         );
     }
 

@@ -47,9 +47,8 @@ const WESTERN_READERS: [Codec; 4] = [
     Codec::Windows1250,
 ];
 
-/// Single-byte legacy codecs whose text shows up misread. DOS text read
-/// as Latin-1 leaves C1 controls inside words (`Gr\u{94}áe`, `\u{81}berpr\u{81}ft`
-/// for `Größe`, `überprüft`); see [`options`] for when DOS is tried.
+/// Single-byte legacy codecs whose text shows up misread, [`DOS_ORIGINS`]
+/// last.
 const SINGLE_BYTE_ORIGINS: [Codec; 10] = [
     Codec::Windows1252,
     Codec::Windows1250,
@@ -59,9 +58,14 @@ const SINGLE_BYTE_ORIGINS: [Codec; 10] = [
     Codec::Windows1256,
     Codec::Windows1257,
     Codec::Koi8R,
-    Codec::Ibm437,
-    Codec::Ibm850,
+    DOS_ORIGINS[0],
+    DOS_ORIGINS[1],
 ];
+
+/// DOS codepages whose text shows up misread. DOS text read as Latin-1
+/// leaves C1 controls inside words (`Gr\u{94}áe`, `\u{81}berpr\u{81}ft` for
+/// `Größe`, `überprüft`); see [`options`] for when DOS is tried.
+const DOS_ORIGINS: [Codec; 2] = [Codec::Ibm437, Codec::Ibm850];
 
 /// (read_as, actual) pairs tried on a span first, in tie-break order.
 fn first_level(granularity: Granularity) -> &'static [(Codec, Codec)] {
@@ -164,7 +168,7 @@ pub(crate) fn options(
         .filter(|(read_as, actual)| {
             (read_as.is_single_byte() || has_cjk)
                 && able.contains(*read_as)
-                && (has_c1 || !matches!(actual, Codec::Ibm437 | Codec::Ibm850))
+                && (has_c1 || !DOS_ORIGINS.contains(actual))
         })
         .copied()
         .collect();

@@ -559,9 +559,10 @@ fn folded(c: char) -> char {
 
 /// The alphabet and the letters (in lower case) of the runs a line's
 /// repairs carry out of their script, if those runs are letters of one
-/// alphabet and nothing else, and at least [`ALPHABET_LETTERS`] of them,
-/// only [`LATIN_LOOKALIKES`], or Greek or Cyrillic ones ([`Carried::Few`]).
-fn letters_carried_out(repairs: &[Change]) -> Option<(u8, BTreeSet<char>)> {
+/// alphabet and nothing else: [`Carried::Letters`] if at least
+/// [`ALPHABET_LETTERS`] of them or only [`LATIN_LOOKALIKES`], else
+/// [`Carried::Few`] if they are Greek or Cyrillic.
+fn letters_carried_out(repairs: &[Change]) -> Option<Carried> {
     let mut alphabet = None;
     let mut found = BTreeSet::new();
     let mut lookalikes = true;
@@ -587,8 +588,11 @@ fn letters_carried_out(repairs: &[Change]) -> Option<(u8, BTreeSet<char>)> {
         // the rest of the text: a misread shows more than one letter.
         found.clear();
     }
-    (lookalikes || found.len() >= ALPHABET_LETTERS || alphabet != LATIN)
-        .then_some((alphabet, found))
+    if lookalikes || found.len() >= ALPHABET_LETTERS {
+        Some(Carried::Letters(alphabet, found))
+    } else {
+        (alphabet != LATIN).then_some(Carried::Few(alphabet, found))
+    }
 }
 
 /// [`plausibility::alphabet`]'s number for Latin.
@@ -661,14 +665,7 @@ enum Carried {
 
 impl Carried {
     fn of(line: &str, repairs: &[Change]) -> impl Iterator<Item = Carried> {
-        let letters = letters_carried_out(repairs).map(|(a, found)| {
-            let lookalikes = found.iter().all(|&c| LATIN_LOOKALIKES.contains(c));
-            if a != LATIN && !lookalikes && found.len() < ALPHABET_LETTERS {
-                Carried::Few(a, found)
-            } else {
-                Carried::Letters(a, found)
-            }
-        });
+        let letters = letters_carried_out(repairs);
         let letters_too = !repairs.iter().all(carries_no_letters);
         // A row with letters is told by its columns, which takes two, and
         // it opens with its border (`// ║ A Æ│`).
@@ -2177,7 +2174,9 @@ fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     if read_as.is_single_byte()
         && *actual != Codec::EucKr
         && (2..=LONGEST_NAME).contains(&after.chars().count())
-        && after.chars().all(|c| common_in(*actual, c))
+        && after
+            .chars()
+            .all(|c| plausibility::is_common_in(*actual, c))
         && (!chinese
             || after
                 .chars()
@@ -2188,26 +2187,6 @@ fn gains_han_words(line: &str, misread: &Step, members: &[Found]) -> bool {
     }
     let (before, after) = (in_words(&before), in_words(&after));
     after > before || (before == 0 && other_words)
-}
-
-/// Whether `c` is in the level-1 rows, the common characters, of the
-/// standard `codec` takes its Han from (GB2312's for GBK, Big5's, JIS X
-/// 0208's for Shift_JIS and EUC-JP), as the plausibility model's
-/// commonness sets take them; those sets are the union over the standards.
-fn common_in(codec: Codec, c: char) -> bool {
-    let (codec, leads, low_trails) = match codec {
-        Codec::Gbk => (Codec::Gbk, 0xB0..=0xD7, false),
-        Codec::Big5 => (Codec::Big5, 0xA4..=0xC6, true),
-        Codec::ShiftJis | Codec::EucJp => (Codec::EucJp, 0xB0..=0xCF, false),
-        _ => return false,
-    };
-    plausibility::class_of(c) == Class::HanCommon
-        && codec
-            .encode(c.encode_utf8(&mut [0; 4]))
-            .is_some_and(|bytes| match bytes[..] {
-                [lead, trail] => leads.contains(&lead) && (trail >= 0xA1 || low_trails),
-                _ => false,
-            })
 }
 
 /// Writes a cost (never negative) with one decimal, as `{:.1}` writes it:

@@ -122,47 +122,33 @@ pub fn sniff(bytes: &[u8], whole: bool) -> Sniff {
 /// does not guess where the text reads far more plausibly in that.
 pub(super) fn legacy_encoding(bytes: &[u8], whole: bool) -> FileEncoding {
     let guess = guess_legacy(bytes, whole);
-    match unguessed_codepage(bytes, guess) {
-        Some(codec) => match codec.encoding() {
-            Some(encoding) => FileEncoding::Legacy(encoding),
-            None => FileEncoding::Dos(codec),
-        },
-        None => FileEncoding::Legacy(guess),
-    }
+    unguessed_codepage(bytes, guess).unwrap_or(FileEncoding::Legacy(guess))
 }
 
-/// The DOS codepages unbake has tables for.
+/// The DOS codepages unbake has tables for, in the order ties go when a
+/// text reads the same in several (German letters are the same bytes in
+/// all but IBM737): the most common first.
 const DOS_CODEPAGES: [Codec; 4] = [Codec::Ibm437, Codec::Ibm850, Codec::Ibm852, Codec::Ibm737];
-
-/// The codepages chardetng does not guess, in the order ties go: text that
-/// reads the same in several (German letters are the same bytes in all DOS
-/// codepages but IBM737) is named after the most common.
-const UNGUESSED: [Codec; 5] = [
-    Codec::Ibm437,
-    Codec::Ibm850,
-    Codec::Ibm852,
-    Codec::Ibm737,
-    Codec::MacRoman,
-];
 
 /// How much less implausible than the guess a codepage must read, on top
 /// of being half as implausible: a character or two that reads oddly in
 /// the guess is not enough to overrule it.
 const UNGUESSED_MARGIN: f32 = 8.0;
 
-/// The codepage chardetng does not guess that the start of `bytes` is in,
-/// if chardetng's guess is a single-byte encoding (or one the bytes are
-/// malformed in) and the text reads far more plausibly in that codepage
-/// than in the guess.
-fn unguessed_codepage(bytes: &[u8], guess: &'static Encoding) -> Option<Codec> {
+/// The codepage chardetng does not guess (DOS's, Mac OS Roman) that the
+/// start of `bytes` is in, if chardetng's guess is a single-byte encoding
+/// (or one the bytes are malformed in) and the text reads far more
+/// plausibly in that codepage than in the guess.
+fn unguessed_codepage(bytes: &[u8], guess: &'static Encoding) -> Option<FileEncoding> {
     let head = &bytes[..bytes.len().min(64 << 10)];
     let (guessed, malformed) = guess.decode_without_bom_handling(head);
     if !guess.is_single_byte() && !malformed {
         return None;
     }
     let guessed = plausibility::cost(&guessed);
-    let (codec, cost) = UNGUESSED
+    let (codec, cost) = DOS_CODEPAGES
         .iter()
+        .chain(&[Codec::MacRoman])
         .map(|&codec| (codec, plausibility::cost(&codec.decode_lossy(head).0)))
         .fold(
             None,
@@ -171,7 +157,10 @@ fn unguessed_codepage(bytes: &[u8], guess: &'static Encoding) -> Option<Codec> {
                 _ => Some((codec, cost)),
             },
         )?;
-    (cost * 2.0 + UNGUESSED_MARGIN <= guessed).then_some(codec)
+    (cost * 2.0 + UNGUESSED_MARGIN <= guessed).then(|| match codec.encoding() {
+        Some(encoding) => FileEncoding::Legacy(encoding),
+        None => FileEncoding::Dos(codec),
+    })
 }
 
 /// How sure a declaration that the bytes bear out is: the writer's word,

@@ -220,9 +220,9 @@ fn build_table() -> Table {
     mark(Codec::Big5, 0xC9..=0xF9, &big5_trails, HanKnown);
     mark(Codec::EucJp, 0xD0..=0xF4, &high, HanKnown);
     mark(Codec::EucKr, 0xCA..=0xFD, &high, HanKnown);
-    mark(Codec::Gbk, 0xB0..=0xD7, &high, HanCommon);
-    mark(Codec::Big5, 0xA4..=0xC6, &big5_trails, HanCommon);
-    mark(Codec::EucJp, 0xB0..=0xCF, &high, HanCommon);
+    for (codec, leads, trails) in HAN_LEVEL_ONE {
+        mark(codec, leads, trails, HanCommon);
+    }
     mark(Codec::EucKr, 0xB0..=0xC8, &high, HangulCommon);
     let mut pairs = vec![0.0; CLASSES * 3 * CLASSES * 3];
     for &a in ALL_CLASSES {
@@ -488,6 +488,43 @@ fn lookup(t: &Table, c: char) -> (Class, u8) {
     } else {
         (class_of(c), 0)
     }
+}
+
+/// Rows of a double-byte codec's table: the codec, its lead bytes, and the
+/// trail bytes each takes.
+type Rows = (
+    Codec,
+    std::ops::RangeInclusive<u8>,
+    &'static [std::ops::RangeInclusive<u8>],
+);
+
+/// The level-1 rows, the common characters, of the standards the CJK
+/// codecs take their Han from: GB2312's, Big5's, JIS X 0208's. Han common
+/// in any of them is [`Class::HanCommon`].
+const HAN_LEVEL_ONE: [Rows; 3] = [
+    (Codec::Gbk, 0xB0..=0xD7, &[0xA1..=0xFE]),
+    (Codec::Big5, 0xA4..=0xC6, &[0x40..=0x7E, 0xA1..=0xFE]),
+    (Codec::EucJp, 0xB0..=0xCF, &[0xA1..=0xFE]),
+];
+
+/// Whether `c` is in the level-1 rows of the standard `codec` takes its Han
+/// from (Shift_JIS's are EUC-JP's), not just of some standard.
+pub(crate) fn is_common_in(codec: Codec, c: char) -> bool {
+    let codec = if codec == Codec::ShiftJis {
+        Codec::EucJp
+    } else {
+        codec
+    };
+    let Some((_, leads, trails)) = HAN_LEVEL_ONE.iter().find(|(c, _, _)| *c == codec) else {
+        return false;
+    };
+    class_of(c) == HanCommon
+        && codec
+            .encode(c.encode_utf8(&mut [0; 4]))
+            .is_some_and(|bytes| match bytes[..] {
+                [lead, trail] => leads.contains(&lead) && trails.iter().any(|t| t.contains(&trail)),
+                _ => false,
+            })
 }
 
 /// Whether `c` is among the characters that make up most running text in
